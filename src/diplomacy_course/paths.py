@@ -1,0 +1,52 @@
+"""Where things live in the course repository.
+
+Every path is derived from the repository root, found by walking up from the
+working directory to the folder that holds ``nbgrader_config.py``; the
+``COURSE_ROOT`` environment variable overrides it (tests point it at copies).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+MARKER = "nbgrader_config.py"
+
+
+def repo_root() -> Path:
+    override = os.environ.get("COURSE_ROOT")
+    if override:
+        return Path(override).resolve()
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if (folder / MARKER).is_file():
+            return folder
+    raise FileNotFoundError(
+        f"No {MARKER} found in {here} or above: run this from inside the course "
+        "repository, or set COURSE_ROOT to its path."
+    )
+
+
+def datasets_dir(root: Path | None = None) -> Path:
+    return (root or repo_root()) / "datasets"
+
+
+def solutions_dir(root: Path | None = None) -> Path:
+    return (root or repo_root()) / "solutions"
+
+
+def release_dir(root: Path | None = None) -> Path:
+    return (root or repo_root()) / "assignments"
+
+
+def grading_dir(root: Path | None = None) -> Path:
+    """The git-ignored workspace for submissions, grades and feedback."""
+    return (root or repo_root()) / "grading"
+
+
+def book_dir(root: Path | None = None) -> Path:
+    return (root or repo_root()) / "book"
+
+
+def built_book_dir(root: Path | None = None) -> Path:
+    return (root or repo_root()) / "_build" / "html"
