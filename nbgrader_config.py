@@ -15,6 +15,7 @@ c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 
 here = os.path.dirname(os.path.abspath(__file__))
 grading = os.environ.get("COURSE_GRADING_DIR", os.path.join(here, "grading"))
+os.makedirs(grading, exist_ok=True)  # a fresh clone has no workspace yet; the gradebook goes here
 
 c.CourseDirectory.course_id = "digital-diplomacy-by-the-numbers"
 c.CourseDirectory.root = here
@@ -30,8 +31,10 @@ c.CourseDirectory.db_url = os.environ.get(
 )
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.md.bak"]
 
-# A runaway cell is cut after this many seconds and graded as failed (nbgrader's default is 30).
-c.Execute.timeout = 60
+# A runaway cell is interrupted after this many seconds and graded as failed; the notebook
+# goes on with its next cell (nbgrader's default timeout is 30 s; the solutions take a few).
+c.Execute.timeout = int(os.environ.get("COURSE_CELL_TIMEOUT", "60"))
+c.Execute.interrupt_on_timeout = True
 # Grade cells a student deleted are put back from the source, and score zero.
 c.OverwriteCells.add_missing_cells = True
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
@@ -44,4 +47,23 @@ c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "diplomacy_course.grading.feedback.HideHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]
+
+# Autograde with preprocessors that survive deleted or renamed cells and dying kernels
+# (see diplomacy_course.grading.robust_preprocessors); otherwise nbgrader's own pipeline.
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    "diplomacy_course.grading.robust_preprocessors.RobustOverwriteCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
+c.Autograde.autograde_preprocessors = [
+    "diplomacy_course.grading.robust_preprocessors.CrashSafeExecute",
+    "nbgrader.preprocessors.IgnorePattern",
+    "nbconvert.preprocessors.ClearMetadataPreprocessor",
+    "nbgrader.preprocessors.LimitOutput",
+    "nbgrader.preprocessors.SaveAutoGrades",
+    "nbgrader.preprocessors.AssignLatePenalties",
+    "nbgrader.preprocessors.CheckCellMetadata",
 ]

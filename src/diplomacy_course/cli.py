@@ -7,12 +7,14 @@ from pathlib import Path
 import typer
 
 from diplomacy_course import paths
+from diplomacy_course.data.cli import data_app
 
 app = typer.Typer(
     help="Digital Diplomacy by the Numbers: build the course, release, grade and check it.",
     no_args_is_help=True,
     add_completion=False,
 )
+app.add_typer(data_app, name="data")
 
 
 def _fail(message: str) -> None:
@@ -91,6 +93,10 @@ def _register_subcommands() -> None:
     from diplomacy_course.grading.cli import register
 
     register(app)
+
+    from diplomacy_course.publish import cli as publish
+    app.command("student-export")(publish.student_export)
+    app.command("launch-links")(publish.launch_links)
 
 
 _register_subcommands()

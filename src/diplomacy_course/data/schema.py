@@ -239,7 +239,8 @@ def table_problems(name: str, df: pd.DataFrame) -> list[str]:
 
 
 def _missing_keys(child: pd.Series, parent: pd.Series, what: str) -> list[str]:
-    missing = sorted(set(child.dropna()) - set(parent.dropna()))
+    child = child.dropna()
+    missing = sorted(child[~child.isin(parent.dropna().unique())].unique())
     if not missing:
         return []
     return [f"{what}: {len(missing)} unknown value(s), e.g. {missing[:3]}"]
@@ -317,8 +318,11 @@ def validate_dir(path: Path | str | None = None) -> list[str]:
             problems.append(f"{name}: cannot be read with the expected types: {error}")
             continue
         problems += table_problems(name, tables[name])
-    if not problems:  # keys between tables only make sense once every table is sound
-        problems += cross_table_problems(tables)
+    if len(tables) == len(TABLES):  # keys between tables, once every table could be read
+        try:
+            problems += cross_table_problems(tables)
+        except Exception as error:  # a broken table can break a join; say so rather than crash
+            problems.append(f"keys between tables could not be checked: {error!r}")
     return problems
 
 

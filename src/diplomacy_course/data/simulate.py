@@ -213,9 +213,10 @@ def _posting_rates(accounts, intensity, summit, days) -> np.ndarray:
     base = np.where(is_mission, base * P.MISSION_POSTING_SHARE * accounts.size_factor, base)
     years = np.arange(len(days)) / 365.25
     trend = np.exp(P.POSTING_TREND_PER_YEAR * years)
-    weekday = np.asarray(P.WEEKDAY_POSTING)[days.dayofweek]
+    weekday = np.asarray(P.WEEKDAY_POSTING)[days.day_of_week]
     rates = base[:, None] * (trend * weekday)[None, :] * (1 + P.CRISIS_VOLUME_BOOST * (intensity + summit))
-    rates[days.values[None, :] < accounts.opened_on.values[:, None]] = 0.0
+    # first posts the day after opening, so that even in UTC+13 no post predates opened_on
+    rates[days.values[None, :] <= accounts.opened_on.values[:, None]] = 0.0
     return rates
 
 
@@ -236,7 +237,7 @@ def _utc_to_local_parts(utc: pd.Series, timezones: np.ndarray) -> tuple[np.ndarr
     for tz, positions in pd.Series(np.arange(len(utc))).groupby(timezones).groups.items():
         local = pd.DatetimeIndex(utc.iloc[positions]).tz_convert(tz)
         hour[positions] = local.hour
-        weekday[positions] = local.dayofweek
+        weekday[positions] = local.day_of_week
     return hour, weekday
 
 
@@ -273,8 +274,7 @@ def _choose_languages(rng, posts: pd.DataFrame) -> np.ndarray:
         elif local:
             choices, cut = [P.HOME_LANGUAGE, "en", *local], [0.15, 0.55]
         elif account_languages == f"{P.HOME_LANGUAGE};en":  # HQ addressing a foreign audience
-            target_local = P.COUNTRIES[target][3].split(";")[0]
-            choices, cut = ["en", target_local], [0.85]
+            choices, cut = ["en", P.HOME_LANGUAGE], [0.85]
         else:
             choices, cut = [P.HOME_LANGUAGE, "en"], [0.2]
         slot = np.searchsorted(cut, u[idx], side="right")
@@ -515,7 +515,7 @@ def make_comments(rng, posts: pd.DataFrame) -> pd.DataFrame:
 
 def _meeting_days(rng, days, summit_home) -> np.ndarray:
     year_factor = np.array([P.MEETINGS_YEAR_FACTOR.get(y, 1.0) for y in days.year])
-    weekday = np.where(days.dayofweek < 5, 1.35, np.where(days.dayofweek == 5, 0.12, 0.04))
+    weekday = np.where(days.day_of_week < 5, 1.35, np.where(days.day_of_week == 5, 0.12, 0.04))
     rate = P.MEETINGS_PER_YEAR / 365 * year_factor * weekday * (1 + summit_home)
     counts = rng.poisson(rate)
     return np.repeat(days.values, counts)

@@ -1,0 +1,118 @@
+"""Plain `nbgrader autograde` against `course autograde`, side by side on one class.
+
+Builds a class of N submissions of an assignment (default a1, N=60) with a
+realistic mix: mostly correct, some with one wrong answer, a few that do not
+parse, and one runaway loop. Grades one copy of the course with plain nbgrader
+(serial, the notebook's own python3 kernel) and another with the course's
+parallel, warm-kernel autograder, checks that every student's every cell got
+the same score in both gradebooks, and prints both times and the ratio.
+
+    .venv/bin/python benchmarks/bench_autograde.py [--students 60] [--assignment a1] [--timeout 10]
+
+It prints figures; nothing here is asserted by the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(REPO / "src"), str(REPO / "tests")]
+
+from nbgrader.api import Gradebook  # noqa: E402
+
+from diplomacy_course.grading import catalog, nbgrader_cli  # noqa: E402
+from diplomacy_course.grading.autograde import autograde_class, class_db_url  # noqa: E402
+from diplomacy_course.grading.release import release  # noqa: E402
+from submission_variants import questions, read, with_answer, write  # noqa: E402
+
+
+def make_class(root: Path, assignment, students: int, seed: int = 7) -> dict[str, str]:
+    """Write the submissions; return student -> kind."""
+    rng = random.Random(seed)
+    solution = read(assignment.source_dir(root) / assignment.notebook)
+    qs = questions(solution)
+    kinds = {}
+    for number in range(students):
+        kind = "runaway" if number == students // 2 else rng.choices(
+            ["correct", "one_wrong", "syntax_error"], weights=[70, 25, 5])[0]
+        notebook = solution
+        if kind == "one_wrong":
+            notebook = with_answer(solution, rng.choice(qs), rng.choice(["stub", "wrong_value"]))
+        elif kind in ("syntax_error", "runaway"):
+            broken = with_answer(solution, qs[0], "stub")
+            broken.cells[qs[0].answer_cell].source = "while True:\n    pass" if kind == "runaway" else "def (:"
+            notebook = broken
+        folder = root / "grading" / "submitted" / f"s{number:03d}" / assignment.id
+        folder.mkdir(parents=True)
+        write(notebook, folder / assignment.notebook)
+        kinds[f"s{number:03d}"] = kind
+    return kinds
+
+
+def copy_course(target: Path) -> Path:
+    shutil.copytree(REPO, target, ignore=shutil.ignore_patterns(
+        ".venv", ".git", "_build", "grading", "__pycache__", "benchmarks", "node_modules"))
+    return target
+
+
+def scores(root: Path, assignment_id: str) -> dict[tuple[str, str], float]:
+    with Gradebook(class_db_url(root)) as gb:
+        return {(s.student.id, g.name): g.score for s in gb.find_assignment(assignment_id).submissions
+                for nb in s.notebooks for g in nb.grades}
+
+
+def time_plain(root: Path, assignment) -> float:
+    start = time.perf_counter()
+    nbgrader_cli.run(["autograde", assignment.id, "--force"], root, check=False)
+    return time.perf_counter() - start
+
+
+def time_course(root: Path, assignment, warm: bool) -> float:
+    start = time.perf_counter()
+    autograde_class(assignment, root, warm=warm)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--assignment", default="a1")
+    parser.add_argument("--students", type=int, default=60)
+    parser.add_argument("--timeout", type=int, default=10, help="cell timeout for both (s)")
+    parser.add_argument("--cold", action="store_true", help="also time the parallel grader without warm kernels")
+    args = parser.parse_args()
+    os.environ["COURSE_CELL_TIMEOUT"] = str(args.timeout)
+    assignment = catalog.get(args.assignment)
+    work = Path(tempfile.mkdtemp(prefix="bench-autograde-"))
+    contenders = {"plain nbgrader": lambda r: time_plain(r, assignment),
+                  "course autograde": lambda r: time_course(r, assignment, warm=True)}
+    if args.cold:
+        contenders["course autograde --cold"] = lambda r: time_course(r, assignment, warm=False)
+    results, kinds = {}, {}
+    for name, grade in contenders.items():
+        root = copy_course(work / name.replace(" ", "-"))
+        release(assignment, root)
+        kinds = make_class(root, assignment, args.students)
+        seconds = grade(root)
+        results[name] = (seconds, scores(root, assignment.id))
+        print(f"{name:28s} {seconds:8.1f} s  ({seconds / args.students:.2f} s per submission)", flush=True)
+    mix = {k: list(kinds.values()).count(k) for k in sorted(set(kinds.values()))}
+    baseline_time, baseline_scores = results["plain nbgrader"]
+    print(f"class: {args.students} submissions of {assignment.id}: {mix}; cores: {os.cpu_count()}; "
+          f"cell timeout {args.timeout} s")
+    for name, (seconds, graded) in results.items():
+        same = graded == baseline_scores
+        print(f"{name:28s} speed-up vs plain nbgrader: {baseline_time / seconds:5.2f}x   "
+              f"identical scores: {same} ({len(graded)} cell scores)")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Publishing the course: launch links to the hub and the student-facing export."""

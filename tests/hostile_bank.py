@@ -1,0 +1,109 @@
+"""A bank of broken and hostile submissions, built from an assignment's solution.
+
+Each case says what it does to a correct submission and how many autograded
+points it should then earn: the broken part earns nothing, the rest what it
+earned, tampering nothing. ``expected`` is a function of the solution's
+questions, so the bank works for any assignment.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Callable
+
+import nbformat
+
+from submission_variants import STUB, Question, is_autograded_test, questions
+
+# The grading root is four levels above a notebook in grading/autograded/<student>/<assignment>/.
+OUTSIDE_READ = ("import os\n"
+                "try:\n"
+                "    os.system('cp ../../../../solutions/{assignment}/{notebook} stolen.ipynb')\n"
+                "except PermissionError:\n"
+                "    pass\n"
+                "secret = open('../../../../solutions/{assignment}/{notebook}').read()\n")
+
+
+@dataclass
+class Case:
+    name: str
+    files: Callable  # (solution notebook, context) -> {filename: notebook or None}
+    lost_questions: Callable  # (questions) -> questions whose points are lost; None = nothing graded
+
+
+def _points(notebook, question: Question) -> float:
+    return sum(notebook.cells[i].metadata.nbgrader["points"] for i in question.test_cells)
+
+
+def _edit_answer(notebook, question: Question, prefix: str = "", suffix: str = "", replace=None):
+    changed = copy.deepcopy(notebook)
+    cell = changed.cells[question.answer_cell]
+    cell.source = replace if replace is not None else prefix + cell.source + suffix
+    return changed
+
+
+def _first(qs): return qs[0]
+def _last(qs): return qs[-1]
+def _middle(qs): return qs[len(qs) // 2]
+
+
+def _delete_question(notebook, question: Question):
+    changed = copy.deepcopy(notebook)
+    doomed = {question.answer_cell, *question.test_cells}
+    changed.cells = [c for i, c in enumerate(changed.cells) if i not in doomed]
+    return changed
+
+
+def _edit_tests(notebook, question: Question):
+    changed = _edit_answer(notebook, question, replace=STUB)
+    for index in question.test_cells:
+        changed.cells[index].source = "pass  # all good, promise"
+    return changed
+
+
+def _tamper_metadata(notebook, question: Question):
+    changed = _edit_answer(notebook, question, replace=STUB)
+    first, *rest = question.test_cells
+    changed.cells[first].metadata.nbgrader["points"] = 100
+    changed.cells[first].source = "pass"
+    for index in rest:
+        changed.cells[index].metadata.nbgrader["grade_id"] += "_renamed"
+    return changed
+
+
+def bank(assignment_id: str, notebook_name: str) -> list[Case]:
+    outside = OUTSIDE_READ.format(assignment=assignment_id, notebook=notebook_name)
+    same = lambda nb: {notebook_name: nb}  # noqa: E731
+    return [
+        Case("infinite_loop", lambda nb, qs: same(_edit_answer(nb, _first(qs), "while True:\n    pass\n")),
+             lambda qs: [_first(qs)]),
+        Case("kernel_crash", lambda nb, qs: same(_edit_answer(nb, _last(qs), "import os\nos._exit(1)\n")),
+             lambda qs: [_last(qs)]),
+        Case("memory_hog", lambda nb, qs: same(_edit_answer(
+            nb, _middle(qs), "hog = [bytearray(256 * 2**20) for _ in range(64)]\n")),
+             lambda qs: [_middle(qs)]),
+        Case("syntax_error", lambda nb, qs: same(_edit_answer(nb, _middle(qs), "def broken(:\n    pass\n")),
+             lambda qs: [_middle(qs)]),
+        Case("deleted_cells", lambda nb, qs: same(_delete_question(nb, _first(qs))), lambda qs: [_first(qs)]),
+        Case("edited_test_cell", lambda nb, qs: same(_edit_tests(nb, _first(qs))), lambda qs: [_first(qs)]),
+        Case("tampered_metadata", lambda nb, qs: same(_tamper_metadata(nb, _first(qs))), lambda qs: [_first(qs)]),
+        Case("renamed_notebook", lambda nb, qs: {"my-final-version.ipynb": nb}, lambda qs: None),
+        Case("missing_notebook", lambda nb, qs: {}, lambda qs: None),
+        Case("extra_notebook", lambda nb, qs: {notebook_name: nb, "scratch.ipynb": nbformat.v4.new_notebook()},
+             lambda qs: []),
+        Case("gigantic_output", lambda nb, qs: same(_edit_answer(
+            nb, _first(qs), suffix="\nfor _ in range(200):\n    print('x' * 100_000)\n")), lambda qs: []),
+        Case("reads_outside_its_folder", lambda nb, qs: same(_edit_answer(nb, _first(qs), outside)),
+             lambda qs: [_first(qs)]),
+    ]
+
+
+def expected_auto_score(solution, case: Case) -> float | None:
+    """Autograded points the case should earn; None when no notebook can be graded."""
+    qs = questions(solution)
+    lost = case.lost_questions(qs)
+    if lost is None:
+        return None
+    total = sum(c.metadata.nbgrader["points"] for c in solution.cells if is_autograded_test(c))
+    return total - sum(_points(solution, q) for q in lost)

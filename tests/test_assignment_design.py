@@ -1,0 +1,87 @@
+"""What every assignment promises students and graders, checked on the source notebooks."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from submission_variants import is_answer, is_autograded_test, questions, read
+
+HEADING_POINTS = re.compile(r"^#{2,4} .*\((\d+(?:\.\d+)?) points?\)", re.MULTILINE)
+
+
+@pytest.fixture(scope="module")
+def sources(authored_assignments):
+    return {a.id: read(a.source_dir() / a.notebook) for a in authored_assignments}
+
+
+def _graded(cell) -> bool:
+    return cell.metadata.get("nbgrader", {}).get("grade", False)
+
+
+def _points(cell) -> float:
+    return float(cell.metadata["nbgrader"]["points"])
+
+
+def test_every_autograded_question_has_a_hidden_test(sources):
+    for assignment_id, notebook in sources.items():
+        qs = questions(notebook)
+        assert len(qs) >= 3, f"{assignment_id}: fewer than three autograded questions"
+        for q in qs:
+            hidden = [i for i in q.test_cells if "BEGIN HIDDEN TESTS" in notebook.cells[i].source]
+            assert hidden, f"{assignment_id}: question at cell {q.answer_cell} has no hidden test"
+
+
+def test_partial_credit_comes_from_separate_test_cells(sources):
+    for assignment_id, notebook in sources.items():
+        split = [q for q in questions(notebook) if len(q.test_cells) > 1]
+        assert split, f"{assignment_id}: every question is all-or-nothing"
+
+
+def test_about_two_thirds_of_points_are_autograded(sources):
+    for assignment_id, notebook in sources.items():
+        auto = sum(_points(c) for c in notebook.cells if is_autograded_test(c))
+        manual = sum(_points(c) for c in notebook.cells if _graded(c) and c.cell_type == "markdown")
+        assert manual > 0, f"{assignment_id}: no written answer graded by rubric"
+        assert 0.55 <= auto / (auto + manual) <= 0.8, f"{assignment_id}: {auto} auto vs {manual} manual points"
+
+
+def test_written_answers_carry_a_rubric(sources):
+    for assignment_id, notebook in sources.items():
+        written = [c for c in notebook.cells if _graded(c) and c.cell_type == "markdown"]
+        missing = [c.metadata.nbgrader["grade_id"] for c in written if "BEGIN MARK SCHEME" not in c.source]
+        assert not missing, f"{assignment_id}: written answers without a rubric: {missing}"
+
+
+def test_points_in_headings_match_the_graded_cells(sources):
+    for assignment_id, notebook in sources.items():
+        stated, counted, heading = {}, {}, None
+        for cell in notebook.cells:
+            match = HEADING_POINTS.search(cell.source) if cell.cell_type == "markdown" else None
+            if match:
+                heading = match.group(0)
+                stated[heading], counted[heading] = float(match.group(1)), 0.0
+            if _graded(cell) and heading:
+                counted[heading] += _points(cell)
+        assert stated, f"{assignment_id}: no question heading states its points"
+        wrong = {h: (stated[h], counted[h]) for h in stated if stated[h] != counted[h]}
+        assert not wrong, f"{assignment_id}: heading points vs graded cells: {wrong}"
+
+
+def test_test_cells_open_with_a_docstring(sources):
+    for assignment_id, notebook in sources.items():
+        bare = [c.metadata.nbgrader["grade_id"] for c in notebook.cells
+                if is_autograded_test(c) and not c.source.lstrip().startswith('"""')]
+        assert not bare, f"{assignment_id}: test cells without a one-line docstring: {bare}"
+
+
+def test_answers_use_only_pandas_and_matplotlib(sources):
+    allowed = {"pandas", "matplotlib", "numpy", "math", "datetime", "zoneinfo", "collections", "statistics"}
+    for assignment_id, notebook in sources.items():
+        imported = set()
+        for cell in notebook.cells:
+            if cell.cell_type == "code":
+                imported |= {m.split(".")[0] for m in re.findall(r"^\s*(?:from|import)\s+([\w.]+)", cell.source, re.M)}
+        assert imported <= allowed, f"{assignment_id} imports {imported - allowed}"
+        assert any(is_answer(c) for c in notebook.cells)

@@ -1,0 +1,60 @@
+"""One wrong answer costs that question's points and nothing else.
+
+For every autograded question of every assignment, two submissions are
+generated from the solution: one with the answer left as released (it raises),
+one whose answer runs but gives useless values. The first must lose all of
+that question's points, the second at least its hidden tests' points; both
+keep every other question's points.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from course_helpers import cell_scores, grade
+from submission_variants import questions, read, with_answer, write
+
+pytestmark = pytest.mark.slow
+VARIANTS = ("stub", "wrong_value")
+
+
+def hidden_ids(notebook) -> set[str]:
+    return {c.metadata.nbgrader["grade_id"] for c in notebook.cells
+            if c.cell_type == "code" and "BEGIN HIDDEN TESTS" in c.source}
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory, authored_assignments):
+    from conftest import copy_course
+
+    root = copy_course(tmp_path_factory.mktemp("partial") / "course")
+    plans = {}
+    for assignment in authored_assignments:
+        solution = read(assignment.source_dir(root) / assignment.notebook)
+        plans[assignment.id] = (assignment, solution, questions(solution))
+        for number, question in enumerate(plans[assignment.id][2]):
+            for how in VARIANTS:
+                folder = root / "grading" / "submitted" / f"q{number:02d}-{how}" / assignment.id
+                folder.mkdir(parents=True)
+                write(with_answer(solution, question, how), folder / assignment.notebook)
+        grade(root, assignment)
+    return root, plans
+
+
+def test_each_wrong_answer_loses_exactly_its_question(graded):
+    root, plans = graded
+    problems = []
+    for assignment, solution, qs in plans.values():
+        for number, question in enumerate(qs):
+            own = question.grade_ids(solution)
+            for how in VARIANTS:
+                scores = cell_scores(root, assignment, f"q{number:02d}-{how}")
+                for grade_id, (score, max_score, autograded) in scores.items():
+                    if not autograded or (how == "wrong_value" and grade_id in own
+                                          and grade_id not in hidden_ids(solution)):
+                        continue  # a visible check of shape may pass on a useless value
+                    expected = 0 if grade_id in own else max_score
+                    if score != expected:
+                        problems.append(f"{assignment.id} q{number} {how}: {grade_id} scored {score}, "
+                                        f"expected {expected}")
+    assert not problems, "\n".join(problems)

@@ -1,0 +1,141 @@
+"""Several graders at once: nbgrader's gradebook on PostgreSQL, selected by configuration.
+
+SQLite is not safe for concurrent writers (nbgrader's FAQ), so a team of graders points
+COURSE_GRADEBOOK_URL at PostgreSQL. These tests use a server named by COURSE_TEST_POSTGRES_URL
+(.ci/run starts one with .ci/start-postgres) and a fresh database per run, dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+
+import pytest
+
+from conftest import skip_or_fail
+
+pytestmark = pytest.mark.postgres
+
+ASSIGNMENT, NOTEBOOK = "a1", "measuring-engagement"
+CELLS = ("interpretation", "argument", "recommendation")
+MAX_SCORE = 5
+STUDENTS_PER_GRADER = 15
+
+# One grader: open the gradebook, wait until every grader is ready (so that they really write at
+# the same time), then enter a manual score for each cell of each of its students, committing
+# each one, as the formgrader does. Prints the times of its first and last commit.
+GRADER = """
+import json, pathlib, sys, time
+from nbgrader.api import Gradebook
+url, ready_dir, n_graders, me = sys.argv[1], pathlib.Path(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+students, cells, max_score = json.loads(sys.argv[5]), json.loads(sys.argv[6]), int(sys.argv[7])
+with Gradebook(url) as gb:
+    (ready_dir / me).touch()
+    deadline = time.time() + 60
+    while len(list(ready_dir.iterdir())) < n_graders and time.time() < deadline:
+        time.sleep(0.01)
+    stamps = []
+    for student in students:
+        for i, cell in enumerate(cells):
+            grade = gb.find_grade(cell, "{notebook}", "{assignment}", student)
+            grade.manual_score = (int(student[1:]) + i) % (max_score + 1)
+            gb.db.commit()
+            stamps.append(time.time())
+print(json.dumps([stamps[0], stamps[-1]]))
+""".replace("{notebook}", NOTEBOOK).replace("{assignment}", ASSIGNMENT)
+
+
+def expected_score(student: str, cell_index: int) -> int:
+    return (int(student[1:]) + cell_index) % (MAX_SCORE + 1)
+
+
+@pytest.fixture
+def postgres_url():
+    """A new, empty database on the test server; dropped after the test."""
+    server = os.environ.get("COURSE_TEST_POSTGRES_URL")
+    if not server:
+        skip_or_fail("COURSE_TEST_POSTGRES_URL is not set (no PostgreSQL server for the multi-grader test)")
+    import psycopg2
+    from sqlalchemy.engine import make_url
+
+    name = f"gradebook_{uuid.uuid4().hex[:12]}"
+    admin = psycopg2.connect(server)
+    admin.autocommit = True  # CREATE/DROP DATABASE cannot run inside a transaction
+    try:
+        admin.cursor().execute(f'CREATE DATABASE "{name}"')
+        # SQLAlchemy 2.1 maps a bare postgresql:// to psycopg 3; the course installs psycopg2.
+        yield make_url(server).set(drivername="postgresql+psycopg2", database=name).render_as_string(hide_password=False)
+    finally:
+        admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def _set_up_class(url: str, students: list[str]) -> None:
+    """One assignment with three manually graded cells, and a submission from each student."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(url) as gb:
+        gb.add_assignment(ASSIGNMENT)
+        gb.add_notebook(NOTEBOOK, ASSIGNMENT)
+        for cell in CELLS:
+            gb.add_grade_cell(cell, NOTEBOOK, ASSIGNMENT, max_score=MAX_SCORE, cell_type="markdown")
+        for student in students:
+            gb.add_student(student)
+            gb.add_submission(ASSIGNMENT, student)
+
+
+def _run_graders(url: str, classes: list[list[str]], ready_dir) -> list[tuple[float, float]]:
+    from diplomacy_course.grading.nbgrader_cli import environment
+
+    ready_dir.mkdir()
+    graders = [
+        subprocess.Popen([sys.executable, "-c", GRADER, url, str(ready_dir), str(len(classes)), f"grader{i}",
+                          json.dumps(students), json.dumps(CELLS), str(MAX_SCORE)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                         env=environment())  # nbgrader runs `alembic` by name
+        for i, students in enumerate(classes)
+    ]
+    spans = []
+    for grader in graders:
+        out, err = grader.communicate(timeout=300)
+        assert grader.returncode == 0, f"a grader failed:\n{err[-3000:]}"
+        spans.append(tuple(json.loads(out.strip().splitlines()[-1])))
+    return spans
+
+
+def _manual_scores(url: str, students: list[str]) -> dict[tuple[str, str], float | None]:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(url) as gb:
+        return {(s, c): gb.find_grade(c, NOTEBOOK, ASSIGNMENT, s).manual_score for s in students for c in CELLS}
+
+
+def test_two_graders_write_grades_at_the_same_time(postgres_url, tmp_path):
+    classes = [[f"s{g * 100 + i}" for i in range(STUDENTS_PER_GRADER)] for g in range(2)]
+    everyone = [s for students in classes for s in students]
+    _set_up_class(postgres_url, everyone)
+
+    (first_start, first_end), (second_start, second_end) = _run_graders(postgres_url, classes, tmp_path / "ready")
+
+    # The point of the test: the two graders' writing overlapped in time ...
+    assert first_start < second_end and second_start < first_end, "the graders did not run concurrently"
+    # ... and every score each of them entered is in the gradebook.
+    scores = _manual_scores(postgres_url, everyone)
+    expected = {(s, c): expected_score(s, i) for s in everyone for i, c in enumerate(CELLS)}
+    assert scores == expected
+
+
+def test_nbgrader_config_selects_the_gradebook_from_the_environment(postgres_url, course_copy):
+    """COURSE_GRADEBOOK_URL is all an instructor sets to move the class gradebook to PostgreSQL."""
+    from nbgrader.api import Gradebook
+
+    from diplomacy_course.grading import nbgrader_cli
+
+    nbgrader_cli.run(["db", "student", "add", "s900", "--last-name=Grader", "--first-name=Test"], course_copy,
+                     extra_env={"COURSE_GRADEBOOK_URL": postgres_url})
+    with Gradebook(postgres_url) as gb:
+        assert [s.id for s in gb.students] == ["s900"]
+    assert not (course_copy / "grading" / "gradebook.db").exists(), "nbgrader wrote to the SQLite default"
