@@ -1,0 +1,149 @@
+"""The instructor's cycle after submission, on a small class graded by real nbgrader:
+parallel grading equals serial nbgrader, manual grades survive re-runs, feedback
+hides hidden tests, grades export for an LMS, item analysis shows what was hard."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+
+import pytest
+from nbgrader.api import Gradebook
+
+from course_helpers import cell_scores, grade
+from diplomacy_course.grading import nbgrader_cli
+from diplomacy_course.grading.autograde import class_db_url
+from diplomacy_course.grading.feedback import HIDDEN_REGION
+from diplomacy_course.grading.item_analysis import item_analysis
+from submission_variants import questions, read, with_answer, write
+
+pytestmark = pytest.mark.slow
+
+
+def _class(solution) -> dict:
+    qs = questions(solution)
+    return {"solver": solution, "blank_q0": with_answer(solution, qs[0], "stub"),
+            "blank_q1": with_answer(solution, qs[1], "stub"), "useless_q0": with_answer(solution, qs[0], "wrong_value")}
+
+
+def _make_class(root, assignment) -> dict:
+    solution = read(assignment.source_dir(root) / assignment.notebook)
+    students = _class(solution)
+    for student, notebook in students.items():
+        folder = root / "grading" / "submitted" / student / assignment.id
+        folder.mkdir(parents=True)
+        write(notebook, folder / assignment.notebook)
+    return students
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory, authored_assignments):
+    from conftest import copy_course
+
+    assignment = authored_assignments[0]
+    ours = copy_course(tmp_path_factory.mktemp("ours") / "course")
+    plain = copy_course(tmp_path_factory.mktemp("plain") / "course")
+    students = _make_class(ours, assignment)
+    _make_class(plain, assignment)
+    grade(ours, assignment, workers=2)
+    nbgrader_cli.run(["generate_assignment", assignment.id, "--force", "--create"], plain)
+    nbgrader_cli.run(["autograde", assignment.id, "--force"], plain, check=False)
+    return ours, plain, assignment, students
+
+
+def test_parallel_grading_gives_serial_nbgraders_scores(graded):
+    ours, plain, assignment, students = graded
+    for student in students:
+        assert cell_scores(ours, assignment, student) == cell_scores(plain, assignment, student), student
+
+
+def test_wrong_answers_cost_points(graded):
+    ours, _, assignment, _ = graded
+    totals = {s: sum(v[0] for v in cell_scores(ours, assignment, s).values()) for s in ("solver", "blank_q0")}
+    assert totals["blank_q0"] < totals["solver"]
+
+
+def _manual_cell(root, assignment):
+    scores = cell_scores(root, assignment, "solver")
+    return next(gid for gid, (_, _, autograded) in scores.items() if not autograded)
+
+
+def test_manual_grades_and_comments_survive_a_rerun(graded):
+    ours, _, assignment, _ = graded
+    written = _manual_cell(ours, assignment)
+    with Gradebook(class_db_url(ours)) as gb:
+        gb.find_grade(written, assignment.notebook_id, assignment.id, "solver").manual_score = 1.5
+        gb.find_comment(written, assignment.notebook_id, assignment.id, "solver").manual_comment = "Good memo."
+        gb.db.commit()
+    before = cell_scores(ours, assignment, "solver")
+    grade(ours, assignment, workers=2)
+    after = cell_scores(ours, assignment, "solver")
+    assert after[written][0] == 1.5 and after == before
+    with Gradebook(class_db_url(ours)) as gb:
+        assert gb.find_comment(written, assignment.notebook_id, assignment.id,
+                               "solver").manual_comment == "Good memo."
+
+
+def test_feedback_shows_scores_but_never_hidden_tests(graded):
+    ours, _, assignment, _ = graded
+    nbgrader_cli.run(["generate_feedback", assignment.id, "--force"], ours)
+    page = (ours / "grading" / "feedback" / "blank_q0" / assignment.id /
+            assignment.notebook.replace(".ipynb", ".html")).read_text()
+    source = read(assignment.source_dir(ours) / assignment.notebook)
+    hidden = {line.strip() for cell in source.cells if cell.cell_type == "code"
+              for region in HIDDEN_REGION.findall(cell.source) for line in region.splitlines()[1:-1]
+              if len(line.strip()) > 12}
+    assert hidden, "the assignment has no hidden test to hide"
+    import html
+    text = html.unescape(page)
+    shown = [line for line in hidden if line in text]
+    assert not shown, f"hidden test lines in feedback: {shown[:3]}"
+    assert "BEGIN HIDDEN TESTS" not in text
+    assert "Score:" in text or "score" in text.lower()
+
+
+def test_grade_export_has_one_row_per_student_with_a_total(graded):
+    ours, _, assignment, students = graded
+    out = ours / "grading" / "grades.csv"
+    nbgrader_cli.run(["export", f"--to={out}"], ours)
+    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    assert sorted(r["student_id"] for r in rows) == sorted(students)
+    for row in rows:
+        assert float(row["total"]) == pytest.approx(float(row[assignment.id]))
+        assert float(row[assignment.id]) <= float(row[f"max_{assignment.id}"])
+    solver = next(r for r in rows if r["student_id"] == "solver")
+    blank = next(r for r in rows if r["student_id"] == "blank_q0")
+    assert float(solver["total"]) > float(blank["total"])
+
+
+def test_item_analysis_reports_each_questions_results(graded, tmp_path):
+    ours, _, assignment, students = graded
+    csv_path, figure = item_analysis(class_db_url(ours), assignment.id, tmp_path)
+    table = list(csv.DictReader(csv_path.open()))
+    solution = read(assignment.source_dir(ours) / assignment.notebook)
+    first_question = questions(solution)[0].grade_ids(solution)
+    for row in table:
+        assert int(row["students"]) == len(students)
+        if row["question"] in first_question:  # solver and blank_q1 pass it; blank_q0 and useless_q0 fail
+            assert float(row["full_marks_share"]) <= 0.5
+    assert figure.stat().st_size > 10_000
+
+
+def test_zip_collect_reads_canvas_and_moodle_file_names(tmp_path, authored_assignments):
+    from conftest import copy_course
+    from diplomacy_course.grading.zip_collect import zip_collect
+
+    assignment = authored_assignments[0]
+    root = copy_course(tmp_path / "course")
+    notebook = (assignment.source_dir(root) / assignment.notebook).read_bytes()
+    stem = assignment.notebook_id
+    archive = tmp_path / "download.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr(f"alice_1234_5678_{stem}.ipynb", notebook)                # Canvas
+        zf.writestr(f"bob_late_2345_6789_{stem}-1.ipynb", notebook)           # Canvas, late resubmission
+        zf.writestr(f"carol_3456_assignsubmission_file_{stem}.ipynb", notebook)  # Moodle, flattened
+    students = zip_collect(assignment, archive, root)
+    assert students == ["alice", "bob", "carol"]
+    for student in students:
+        assert (root / "grading" / "submitted" / student / assignment.id / assignment.notebook).is_file()
