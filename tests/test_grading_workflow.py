@@ -16,6 +16,7 @@ from diplomacy_course.grading import nbgrader_cli
 from diplomacy_course.grading.autograde import class_db_url
 from diplomacy_course.grading.feedback import HIDDEN_REGION
 from diplomacy_course.grading.item_analysis import item_analysis
+from diplomacy_course.grading.release import release
 from submission_variants import questions, read, with_answer, write
 
 pytestmark = pytest.mark.slow
@@ -47,7 +48,7 @@ def graded(tmp_path_factory, authored_assignments):
     students = _make_class(ours, assignment)
     _make_class(plain, assignment)
     grade(ours, assignment, workers=2)
-    nbgrader_cli.run(["generate_assignment", assignment.id, "--force", "--create"], plain)
+    release(assignment, plain)  # the course's release (data files in place), then plain nbgrader
     nbgrader_cli.run(["autograde", assignment.id, "--force"], plain, check=False)
     return ours, plain, assignment, students
 
