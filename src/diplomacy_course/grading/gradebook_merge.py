@@ -1,0 +1,62 @@
+"""Merging a worker's gradebook into the class gradebook.
+
+nbgrader's SQLite gradebook is not safe for concurrent writers, so each
+autograde worker writes to its own copy of the class gradebook (taken before
+it starts, so nbgrader sees any manual grades and keeps them), and the copies'
+rows for that worker's students are written back here, one worker at a time.
+"""
+
+from __future__ import annotations
+
+from nbgrader.api import Gradebook, MissingEntry
+
+GRADE_FIELDS = ("auto_score", "manual_score", "extra_credit", "needs_manual_grade")
+COMMENT_FIELDS = ("auto_comment", "manual_comment")
+
+
+def merge_submissions(worker_db_url: str, class_db_url: str, assignment_id: str,
+                      student_ids: list[str]) -> list[str]:
+    """Copy the given students' submissions from the worker's gradebook; return who was merged."""
+    merged = []
+    with Gradebook(worker_db_url) as worker, Gradebook(class_db_url) as klass:
+        for student_id in student_ids:
+            try:
+                submission = worker.find_submission(assignment_id, student_id)
+            except MissingEntry:
+                continue
+            _merge_one(submission, klass, assignment_id, student_id)
+            merged.append(student_id)
+    return merged
+
+
+def _merge_one(submission, klass: Gradebook, assignment_id: str, student_id: str) -> None:
+    klass.update_or_create_student(student_id)
+    klass.update_or_create_submission(
+        assignment_id, student_id, timestamp=submission.timestamp, extension=submission.extension)
+    for notebook in submission.notebooks:
+        target_nb = klass.find_submission_notebook(notebook.name, assignment_id, student_id)
+        target_nb.flagged = notebook.flagged
+        target_nb.late_submission_penalty = notebook.late_submission_penalty
+        for grade in notebook.grades:
+            _copy(grade, klass.find_grade(grade.name, notebook.name, assignment_id, student_id), GRADE_FIELDS)
+        for comment in notebook.comments:
+            _copy(comment, klass.find_comment(comment.name, notebook.name, assignment_id, student_id),
+                  COMMENT_FIELDS)
+    klass.db.commit()
+
+
+def _copy(source, target, fields) -> None:
+    for field in fields:
+        setattr(target, field, getattr(source, field))
+
+
+def record_ungradable(class_db_url: str, assignment_id: str, student_ids: list[str]) -> None:
+    """Give students whose submission nbgrader could not grade (no notebook, unreadable file) a
+    submission that scores zero and is flagged for a grader; grades already there are kept."""
+    with Gradebook(class_db_url) as klass:
+        for student_id in student_ids:
+            klass.update_or_create_student(student_id)
+            submission = klass.update_or_create_submission(assignment_id, student_id)
+            for notebook in submission.notebooks:
+                notebook.flagged = True
+        klass.db.commit()

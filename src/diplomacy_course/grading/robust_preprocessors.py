@@ -1,0 +1,103 @@
+"""nbgrader preprocessors that survive what students do to notebooks.
+
+Configured in nbgrader_config.py in place of nbgrader's own, so plain
+``nbgrader autograde`` and ``./course autograde`` grade alike:
+
+- ``RobustOverwriteCells``: nbgrader's OverwriteCells crashes the whole
+  submission when a student deleted a test cell *and* the answer before it
+  (KeyError in add_missing_grade_cells) or renamed a grade id (KeyError
+  'grade_id'). Here a cell with an unknown grade id becomes an ordinary,
+  ungraded cell, and every missing grade cell is put back after the nearest
+  earlier cell that is still there.
+- ``CrashSafeExecute``: when the kernel dies (``os._exit``, a segfault, the
+  out-of-memory killer), nbclient raises and nbgrader discards the notebook;
+  worse, cells never run carry no error and would count as passed
+  (nbgrader#427). Here the cell that killed the kernel and every code cell
+  after it get an error output, so the notebook is graded: what ran before the
+  crash keeps its points, nothing after it earns any.
+"""
+
+from __future__ import annotations
+
+from nbclient.exceptions import DeadKernelError
+from nbformat.notebooknode import NotebookNode
+from nbgrader.api import MissingEntry
+from nbgrader.preprocessors import Execute, OverwriteCells
+
+KERNEL_DIED = ("KernelDied", "The kernel stopped while running this cell (it exited, crashed or ran out "
+               "of memory). Cells after it were not run.")
+NOT_RUN = ("NotRun", "Not run: the kernel stopped in an earlier cell.")
+
+
+class RobustOverwriteCells(OverwriteCells):
+    def preprocess_cell(self, cell, resources, cell_index):
+        nbgrader = cell.metadata.get("nbgrader")
+        if nbgrader is not None and not self._is_known(nbgrader.get("grade_id")):
+            self.log.warning("Cell %s has an unknown grade id %r: graded as an ordinary cell",
+                             cell_index, nbgrader.get("grade_id"))
+            del cell.metadata["nbgrader"]
+            return cell, resources
+        return super().preprocess_cell(cell, resources, cell_index)
+
+    def _is_known(self, grade_id) -> bool:
+        if grade_id is None:
+            return False
+        try:
+            self.gradebook.find_source_cell(grade_id, self.notebook_id, self.assignment_id)
+        except MissingEntry:
+            return False
+        return True
+
+    def add_missing_grade_cells(self, nb, resources):
+        source_nb = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)
+        source_cells = {cell.name: cell for cell in source_nb.source_cells}
+        order = [cell.name for cell in source_nb.source_cells]
+        solution_ids = {cell.name for cell in source_nb.solution_cells}
+        for grade_cell in source_nb.grade_cells:
+            if grade_cell.name in _grade_ids(nb):
+                continue
+            self.log.warning("Missing grade cell %s: adding it back", grade_cell.name)
+            restored = self.missing_cell_transform(source_cells[grade_cell.name], grade_cell.max_score,
+                                                   is_solution=grade_cell.name in solution_ids)
+            nb.cells.insert(_position_after_predecessor(nb, order, grade_cell.name), restored)
+        return nb, resources
+
+
+def _grade_ids(nb) -> dict[str, int]:
+    return {cell.metadata["nbgrader"]["grade_id"]: index for index, cell in enumerate(nb.cells)
+            if "grade_id" in cell.metadata.get("nbgrader", {})}
+
+
+def _position_after_predecessor(nb, order: list[str], name: str) -> int:
+    present = _grade_ids(nb)
+    for earlier in reversed(order[: order.index(name)]):
+        if earlier in present:
+            return present[earlier] + 1
+    return 0
+
+
+def _error_output(ename: str, evalue: str) -> NotebookNode:
+    return NotebookNode(output_type="error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
+
+
+class CrashSafeExecute(Execute):
+    def preprocess(self, nb, resources=None, km=None):
+        self._running_cell = None
+        try:
+            return super().preprocess(nb, resources, km=km)
+        except DeadKernelError:
+            self.log.warning("The kernel died in cell %s; later cells are marked as not run", self._running_cell)
+            mark_unrun_after_crash(nb, self._running_cell or 0)
+            return nb, resources
+
+    def preprocess_cell(self, cell, resources, index):
+        self._running_cell = index
+        return super().preprocess_cell(cell, resources, index)
+
+
+def mark_unrun_after_crash(nb, crashed_index: int) -> None:
+    for index, cell in enumerate(nb.cells[crashed_index:], start=crashed_index):
+        if cell.cell_type != "code":
+            continue
+        ename, evalue = KERNEL_DIED if index == crashed_index else NOT_RUN
+        cell.outputs = [*cell.get("outputs", []), _error_output(ename, evalue)]
