@@ -60,7 +60,7 @@ def defined_names(source: str) -> list[str]:
             names.append(node.name)
         elif isinstance(node, (ast.Assign, ast.AnnAssign)):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            names += [t.id for t in targets if isinstance(t, ast.Name)]
+            names += [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
     return names
 
 
@@ -69,7 +69,7 @@ def with_answer(notebook, question: Question, how: str):
 
     how="stub": the answer is left as released (raises NotImplementedError);
     how="wrong_value": the answer runs, then every name it defines is replaced by
-    a function or value that returns nothing useful.
+    a function or value that returns nothing useful, and any figure it drew is closed.
     """
     changed = copy.deepcopy(notebook)
     cell = changed.cells[question.answer_cell]
@@ -79,7 +79,8 @@ def with_answer(notebook, question: Question, how: str):
         sabotage = [f"{name} = (lambda *args, **kwargs: None) if callable({name}) else None"
                     for name in defined_names(cell.source)]
         assert sabotage, f"answer cell {question.answer_cell} defines no name to get wrong"
-        cell.source = cell.source + "\n\n" + "\n".join(sabotage)
+        undo_figures = "import matplotlib.pyplot as _plt\n_plt.close('all')"
+        cell.source = cell.source + "\n\n" + "\n".join(sabotage) + "\n" + undo_figures
     else:
         raise ValueError(how)
     return changed

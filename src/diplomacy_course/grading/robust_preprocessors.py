@@ -15,6 +15,9 @@ Configured in nbgrader_config.py in place of nbgrader's own, so plain
   (nbgrader#427). Here the cell that killed the kernel and every code cell
   after it get an error output, so the notebook is graded: what ran before the
   crash keeps its points, nothing after it earns any.
+- ``CapOutputSize``: nbgrader's LimitOutput counts lines, so one line of a
+  hundred megabytes passes; here every text output of a cell is cut to a size
+  a grader can still open.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from __future__ import annotations
 from nbclient.exceptions import DeadKernelError
 from nbformat.notebooknode import NotebookNode
 from nbgrader.api import MissingEntry
-from nbgrader.preprocessors import Execute, OverwriteCells
+from nbgrader.preprocessors import Execute, NbGraderPreprocessor, OverwriteCells
+from traitlets import Integer
 
 KERNEL_DIED = ("KernelDied", "The kernel stopped while running this cell (it exited, crashed or ran out "
                "of memory). Cells after it were not run.")
@@ -101,3 +105,21 @@ def mark_unrun_after_crash(nb, crashed_index: int) -> None:
             continue
         ename, evalue = KERNEL_DIED if index == crashed_index else NOT_RUN
         cell.outputs = [*cell.get("outputs", []), _error_output(ename, evalue)]
+
+
+class CapOutputSize(NbGraderPreprocessor):
+    max_chars = Integer(100_000, help="Most characters kept of each text output of a cell.").tag(config=True)
+
+    def preprocess_cell(self, cell, resources, index):
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream":
+                output["text"] = self._cap(output["text"])
+            for mime, value in output.get("data", {}).items():
+                if isinstance(value, str) and mime.startswith("text/"):
+                    output["data"][mime] = self._cap(value)
+        return cell, resources
+
+    def _cap(self, text: str) -> str:
+        if len(text) <= self.max_chars:
+            return text
+        return text[: self.max_chars] + f"\n... [output cut: {len(text):,} characters in all]\n"
