@@ -81,6 +81,7 @@ def _become_kernel(request: dict) -> None:
     from diplomacy_course.grading import sandbox_kernel
 
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    _quiet_standard_streams()  # the kernel talks over zmq; its start-up chatter would fill the log
     os.setsid()
     os.chdir(request["cwd"])
     os.environ.clear()
@@ -92,6 +93,13 @@ def _become_kernel(request: dict) -> None:
         sandbox_kernel.run_kernel(request["argv"])
     finally:
         os._exit(0)
+
+
+def _quiet_standard_streams() -> None:
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    os.close(devnull)
 
 
 def _exit_with(pid: int) -> None:
