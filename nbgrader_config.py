@@ -29,6 +29,8 @@ c.CourseDirectory.solution_directory = os.path.relpath(os.path.join(grading, "so
 c.CourseDirectory.db_url = os.environ.get(
     "COURSE_GRADEBOOK_URL", "sqlite:///" + os.path.join(grading, "gradebook.db")
 )
+# The exchange students fetch from and submit to (a shared volume on a multi-user hub).
+c.Exchange.root = os.environ.get("COURSE_EXCHANGE_ROOT", "/srv/nbgrader/exchange")
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.md.bak"]
 
 # A runaway cell is interrupted after this many seconds and graded as failed; the notebook
