@@ -40,8 +40,10 @@ def release_dir(root: Path | None = None) -> Path:
 
 
 def grading_dir(root: Path | None = None) -> Path:
-    """The git-ignored workspace for submissions, grades and feedback."""
-    return (root or repo_root()) / "grading"
+    """The git-ignored workspace for submissions, grades and feedback (COURSE_GRADING_DIR
+    moves it, as it does in nbgrader_config.py)."""
+    override = os.environ.get("COURSE_GRADING_DIR")
+    return Path(override) if override else (root or repo_root()) / "grading"
 
 
 def book_dir(root: Path | None = None) -> Path:
