@@ -26,7 +26,7 @@ from diplomacy_course.book.build import build_book  # noqa: E402
 
 def timed_build(root: Path) -> float:
     start = time.perf_counter()
-    build_book(root, strict=True)
+    build_book(root, strict=True, quiet=True)
     return time.perf_counter() - start
 
 

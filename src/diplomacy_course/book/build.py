@@ -71,14 +71,17 @@ def _forget_cached(pages: list[Path], root: Path) -> None:
             cache.remove_cache(record.pk)
 
 
-def build_book(root: Path | None = None, *, strict: bool = True) -> Path:
-    """Build the HTML book into _build/html; any warning or execution error fails it."""
+def build_book(root: Path | None = None, *, strict: bool = True, quiet: bool = False) -> Path:
+    """Build the HTML book into _build/html; any warning or execution error fails it.
+
+    ``quiet`` keeps Sphinx's progress off the terminal (benchmarks); errors still show."""
     root = root or paths.repo_root()
     invalidate_stale_executions(root)
     command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "--path-output", str(root)]
     if strict:
         command += ["-W", "-n", "--keep-going"]
-    done = subprocess.run(command, cwd=root, env=environment())
+    done = subprocess.run(command, cwd=root, env=environment(),
+                          stdout=subprocess.DEVNULL if quiet else None)
     if done.returncode != 0:
         raise RuntimeError(
             f"The book build failed (exit {done.returncode}); the messages above say which page. "
