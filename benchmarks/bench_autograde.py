@@ -31,6 +31,7 @@ from nbgrader.api import Gradebook  # noqa: E402
 from diplomacy_course.grading import catalog, nbgrader_cli  # noqa: E402
 from diplomacy_course.grading.autograde import autograde_class, class_db_url  # noqa: E402
 from diplomacy_course.grading.release import release  # noqa: E402
+from conftest import copy_course  # noqa: E402
 from submission_variants import questions, read, with_answer, write  # noqa: E402
 
 
@@ -55,12 +56,6 @@ def make_class(root: Path, assignment, students: int, seed: int = 7) -> dict[str
         write(notebook, folder / assignment.notebook)
         kinds[f"s{number:03d}"] = kind
     return kinds
-
-
-def copy_course(target: Path) -> Path:
-    shutil.copytree(REPO, target, ignore=shutil.ignore_patterns(
-        ".venv", ".git", "_build", "grading", "__pycache__", "benchmarks", "node_modules"))
-    return target
 
 
 def scores(root: Path, assignment_id: str) -> dict[tuple[str, str], float]:

@@ -19,8 +19,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "src"))
+sys.path[:0] = [str(REPO / "src"), str(REPO / "tests")]
 
+from conftest import copy_course  # noqa: E402
 from diplomacy_course.book.build import build_book  # noqa: E402
 
 
@@ -40,9 +41,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--chapter", default="book/chapters/03-time-and-audience.md")
     args = parser.parse_args()
-    root = Path(tempfile.mkdtemp(prefix="bench-book-")) / "course"
-    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns(
-        ".venv", ".git", "_build", "grading", "__pycache__", "benchmarks", "tests"))
+    root = copy_course(Path(tempfile.mkdtemp(prefix="bench-book-")) / "course")
     clean = timed_build(root)
     unchanged, edited = [], []
     for round_number in range(args.repeat):

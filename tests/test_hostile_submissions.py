@@ -7,6 +7,7 @@ earned and no more, tampering earns nothing, and the next student is unaffected.
 from __future__ import annotations
 
 import pytest
+from nbgrader.api import MissingEntry
 
 from course_helpers import cell_scores, grade
 from hostile_bank import bank, expected_auto_score
@@ -42,7 +43,7 @@ def _submit_files(root, assignment, student, files) -> None:
 def _auto_total(root, assignment, student) -> float | None:
     try:
         scores = cell_scores(root, assignment, student)
-    except Exception:  # no submission in the gradebook: nothing could be graded
+    except MissingEntry:  # no submission in the gradebook: nothing could be graded
         return None
     return sum(score for score, _, autograded in scores.values() if autograded)
 
