@@ -114,14 +114,24 @@ def warm_kernel_server(enabled: bool = True):
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _snapshot_class_gradebook(root: Path, workspace: Path) -> Path | None:
+    """Copy an SQLite class gradebook once, before any batch runs: batches copy this snapshot,
+    never the class file itself, which finished batches are being merged into meanwhile."""
+    class_file = _sqlite_path(class_db_url(root))
+    if class_file is None:
+        return None
+    snapshot = workspace / "class-snapshot.db"
+    shutil.copyfile(class_file, snapshot)
+    return snapshot
+
+
 def _run_batch(assignment: Assignment, root: Path, batch: list[str], everyone: list[str],
                number: int, workspace: Path, memory_mb: int, warm_socket: str | None) -> BatchResult:
-    class_db = class_db_url(root)
+    snapshot = workspace / "class-snapshot.db"
     db_path = workspace / f"batch-{number}.db"
-    class_file = _sqlite_path(class_db)
-    if class_file:
-        shutil.copyfile(class_file, db_path)
-    worker_db = f"sqlite:///{db_path}" if class_file else class_db
+    if snapshot.exists():
+        shutil.copyfile(snapshot, db_path)
+    worker_db = f"sqlite:///{db_path}" if snapshot.exists() else class_db_url(root)
     others = ",".join(s for s in everyone if s not in batch)
     env = {"JUPYTER_PATH": str(workspace / "jupyter"),
            sandbox_kernel.MEMORY_ENV: str(memory_mb),
@@ -162,6 +172,7 @@ def autograde_class(assignment: Assignment, root: Path | None = None, *, workers
             f"collect them first (`./course collect {assignment.id}` or `./course zip-collect`).")
     workspace = _prepare_workspace(assignment, root)
     install_grader_kernel(workspace)
+    _snapshot_class_gradebook(root, workspace)
     workers = workers or os.cpu_count() or 1
     results = []
     with warm_kernel_server(warm) as warm_socket, ThreadPoolExecutor(max_workers=workers) as pool:

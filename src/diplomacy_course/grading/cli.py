@@ -58,7 +58,7 @@ def zip_collect(assignment_id: str = typer.Argument(..., help="e.g. a1"),
 
 def autograde(assignment_id: str = typer.Argument(..., help="e.g. a1"),
               workers: int = typer.Option(0, help="Parallel workers (0: one per core)."),
-              memory_mb: int = typer.Option(1536, help="Memory cap per notebook, in MB."),
+              memory_mb: int = typer.Option(1536, help="Memory a notebook may write to (RLIMIT_DATA), in MB."),
               cold: bool = typer.Option(False, help="Start every kernel from scratch (no warm fork server).")
               ) -> None:
     """Autograde every submission in parallel; manual grades survive re-runs."""

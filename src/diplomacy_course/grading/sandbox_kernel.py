@@ -3,8 +3,12 @@
 nbgrader starts it (through the ``course-grader`` kernelspec that the
 autograder writes) instead of the notebook's own kernel, so a submission
 
-- gets at most ``COURSE_GRADER_MEMORY_MB`` of address space: a memory hog
-  fails with MemoryError in its own cell instead of taking the machine down;
+- may hold at most ``COURSE_GRADER_MEMORY_MB`` of private writable memory
+  (RLIMIT_DATA): a memory hog fails with MemoryError in its own cell instead
+  of taking the machine down. Not address space (RLIMIT_AS): glibc reserves
+  64 MB of address space per thread arena, so a kernel running the course's
+  solutions reaches 1.2 GB of address space with 220 MB in use, and how much it
+  reserves depends on thread timing, which made correct work fail at random;
 - cannot open, list or run anything inside the course repository except its
   own folder (solutions, the gradebook, other students' work are out of reach)
   and the Python environment it runs from. An audit hook cannot be removed from
@@ -27,7 +31,7 @@ _SPAWN_EVENTS = {"os.system", "os.exec", "os.posix_spawn", "os.spawn", "subproce
 
 def cap_memory(megabytes: int) -> None:
     limit = megabytes * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
 
 
 def _inside(path: str, folder: str) -> bool:
