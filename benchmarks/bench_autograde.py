@@ -26,13 +26,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "src"), str(REPO / "tests")]
 
-from nbgrader.api import Gradebook  # noqa: E402
-
 from diplomacy_course.grading import catalog, nbgrader_cli  # noqa: E402
-from diplomacy_course.grading.autograde import autograde_class, class_db_url  # noqa: E402
+from diplomacy_course.grading.autograde import autograde_class  # noqa: E402
 from diplomacy_course.grading.release import release  # noqa: E402
+from diplomacy_course.grading.reports import cell_scores  # noqa: E402
+from diplomacy_course.paths import gradebook_url  # noqa: E402
 from conftest import copy_course  # noqa: E402
-from submission_variants import questions, read, with_answer, write  # noqa: E402
+from course_helpers import submit_notebooks  # noqa: E402
+from submission_variants import questions, read, with_answer  # noqa: E402
 
 
 def make_class(root: Path, assignment, students: int, seed: int = 7) -> dict[str, str]:
@@ -51,17 +52,13 @@ def make_class(root: Path, assignment, students: int, seed: int = 7) -> dict[str
             broken = with_answer(solution, qs[0], "stub")
             broken.cells[qs[0].answer_cell].source = "while True:\n    pass" if kind == "runaway" else "def (:"
             notebook = broken
-        folder = root / "grading" / "submitted" / f"s{number:03d}" / assignment.id
-        folder.mkdir(parents=True)
-        write(notebook, folder / assignment.notebook)
+        submit_notebooks(root, assignment, f"s{number:03d}", {assignment.notebook: notebook})
         kinds[f"s{number:03d}"] = kind
     return kinds
 
 
 def scores(root: Path, assignment_id: str) -> dict[tuple[str, str], float]:
-    with Gradebook(class_db_url(root)) as gb:
-        return {(s.student.id, g.name): g.score for s in gb.find_assignment(assignment_id).submissions
-                for nb in s.notebooks for g in nb.grades}
+    return {(r["student_id"], r["question"]): r["score"] for r in cell_scores(gradebook_url(root), assignment_id)}
 
 
 def time_plain(root: Path, assignment) -> float:

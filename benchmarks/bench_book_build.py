@@ -32,7 +32,7 @@ def timed_build(root: Path) -> float:
 
 
 def edit_prose(chapter: Path, round_number: int) -> None:
-    """Change one sentence of prose (not code), as an author fixing a typo would."""
+    """Edit the page's text but not its code (an HTML comment at the end), as an author's fix would."""
     chapter.write_text(chapter.read_text() + f"\n<!-- benchmark edit {round_number} -->\n")
 
 

@@ -21,7 +21,7 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 CHILD = """
 import json, resource, sys, time
 sys.path.insert(0, {src!r})
-from diplomacy_course.data.load import TABLES, load_table
+from diplomacy_course.data.load import load_table
 names = {names!r}
 times = []
 for _ in range({runs}):
@@ -37,7 +37,8 @@ print(json.dumps({{"times": times, "rows": rows, "frame_bytes": memory, "peak_kb
 
 def measure(names: list[str], runs: int = RUNS) -> dict:
     code = CHILD.format(src=str(SRC), names=names, runs=runs)
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    # from the repository root, where load_table() finds datasets/ wherever the script was started
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=SRC.parent)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

@@ -11,14 +11,30 @@ import pytest
 from diplomacy_course.grading import catalog
 
 REPO = Path(__file__).resolve().parents[1]
-NOT_COPIED = shutil.ignore_patterns(".venv", ".git", "_build", "grading", "__pycache__", ".pytest_cache",
-                                    "node_modules", "benchmarks")
+# Left out at the top of the repository only: src/diplomacy_course/grading is code, not student data.
+NOT_COPIED_AT_TOP = {".venv", ".git", "_build", "grading", ".pytest_cache", "node_modules", "benchmarks"}
+# Variables that point the course at an instructor's real workspace, gradebook or exchange.
+COURSE_LOCATIONS = ("COURSE_ROOT", "COURSE_GRADING_DIR", "COURSE_GRADEBOOK_URL", "COURSE_EXCHANGE_ROOT")
+
+
+def _not_copied(folder: str, names: list[str]) -> set[str]:
+    ignored = {"__pycache__"} & set(names)
+    return ignored | (NOT_COPIED_AT_TOP & set(names) if Path(folder) == REPO else set())
 
 
 def copy_course(target: Path) -> Path:
     """A copy of the repository without environments, builds or student data."""
-    shutil.copytree(REPO, target, ignore=NOT_COPIED, symlinks=True)
+    shutil.copytree(REPO, target, ignore=_not_copied, symlinks=True)
     return target
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _away_from_real_course_data():
+    """Tests grade into their own copies: never into the gradebook or workspace an instructor set."""
+    with pytest.MonkeyPatch.context() as patch:
+        for variable in COURSE_LOCATIONS:
+            patch.delenv(variable, raising=False)
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -99,11 +99,14 @@ def bank(assignment_id: str, notebook_name: str) -> list[Case]:
     ]
 
 
+def auto_total(solution) -> float:
+    """All the autograded points of a notebook: what a correct submission earns."""
+    return sum(c.metadata.nbgrader["points"] for c in solution.cells if is_autograded_test(c))
+
+
 def expected_auto_score(solution, case: Case) -> float | None:
     """Autograded points the case should earn; None when no notebook can be graded."""
-    qs = questions(solution)
-    lost = case.lost_questions(qs)
+    lost = case.lost_questions(questions(solution))
     if lost is None:
         return None
-    total = sum(c.metadata.nbgrader["points"] for c in solution.cells if is_autograded_test(c))
-    return total - sum(_points(solution, q) for q in lost)
+    return auto_total(solution) - sum(_points(solution, q) for q in lost)

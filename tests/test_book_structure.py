@@ -7,17 +7,13 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
-import yaml
 from bs4 import BeautifulSoup
+
+from course_helpers import toc_files
 
 pytestmark = pytest.mark.slow
 CODE_CELL = re.compile(r"```\{code-cell\}.*?```", re.DOTALL)
 FRONT_MATTER = re.compile(r"\A---.*?---", re.DOTALL)
-
-
-def toc_files(repo: Path) -> list[str]:
-    toc = yaml.safe_load((repo / "_toc.yml").read_text())
-    return [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
 
 
 def chapters(repo: Path) -> list[str]:
@@ -80,7 +76,7 @@ def _targets(built: Path, name: str):
     for a in page(built, name).select("a[href]"):
         href = a["href"]
         parsed = urlparse(href)
-        if parsed.scheme or href.startswith(("mailto:", "#")) and not href[1:]:
+        if parsed.scheme or href == "#":  # external (http, mailto) or the theme's bare "#" buttons
             continue
         target = (source_dir / unquote(parsed.path)).resolve() if parsed.path else built / f"{name}.html"
         yield href, target, parsed.fragment

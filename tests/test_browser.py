@@ -22,8 +22,8 @@ import pytest
 import yaml
 
 from conftest import REPO, skip_or_fail
+from course_helpers import toc_files
 from diplomacy_course.grading import catalog
-from diplomacy_course.publish import launch
 
 pytestmark = pytest.mark.browser
 
@@ -48,14 +48,9 @@ KNOWN_THEME_VIOLATIONS: dict[str, str] = {}
 GLOSSARY_TERM = "amplification"  # a term defined in book/appendices/glossary.md
 
 
-def toc_pages() -> list[str]:
-    toc = yaml.safe_load((REPO / "_toc.yml").read_text())
-    return [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
-
-
 def executable_pages() -> list[str]:
     """Pages that are MyST notebooks (a kernelspec in the front matter): they get a launch button."""
-    sources = [REPO / f"{p}.md" for p in toc_pages()]
+    sources = [REPO / f"{p}.md" for p in toc_files(REPO)]
     return [str(s.relative_to(REPO).with_suffix("")) for s in sources
             if s.is_file() and "kernelspec:" in s.read_text("utf-8").split("\n---", 1)[0]]
 
@@ -144,14 +139,14 @@ def _unexplained_console(message, site: str) -> bool:
 # ---------------------------------------------------------------- every page
 
 
-@pytest.mark.parametrize("toc_page", toc_pages())
+@pytest.mark.parametrize("toc_page", toc_files(REPO))
 def test_page_loads_without_console_errors(page_in, toc_page):
     page, problems = page_in(f"{toc_page}.html")
     page.wait_for_load_state("networkidle")
     assert problems == []
 
 
-@pytest.mark.parametrize("toc_page", toc_pages())
+@pytest.mark.parametrize("toc_page", toc_files(REPO))
 def test_every_image_loads(page_in, toc_page):
     page, _ = page_in(f"{toc_page}.html")
     broken = page.evaluate("""async () => {
@@ -163,7 +158,7 @@ def test_every_image_loads(page_in, toc_page):
     assert broken == []
 
 
-@pytest.mark.parametrize("toc_page", toc_pages())
+@pytest.mark.parametrize("toc_page", toc_files(REPO))
 def test_phone_layout_has_no_horizontal_scroll(page_in, toc_page):
     page, _ = page_in(f"{toc_page}.html", viewport=PHONE)
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
@@ -174,7 +169,7 @@ def test_phone_layout_has_no_horizontal_scroll(page_in, toc_page):
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 1
 
 
-@pytest.mark.parametrize("toc_page", toc_pages())
+@pytest.mark.parametrize("toc_page", toc_files(REPO))
 def test_no_serious_accessibility_violation(page_in, toc_page):
     from axe_playwright_python.sync_playwright import Axe
 
@@ -197,14 +192,17 @@ def test_search_finds_a_glossary_term(page_in):
 
 
 def _assert_launches(href: str, repo_path: str) -> None:
-    """The link pulls the configured repository's main branch and opens repo_path in JupyterLab."""
-    settings = launch.settings()
+    """The link pulls the repository _config.yml names, at main, and opens repo_path in JupyterLab.
+
+    Expected values come from _config.yml itself, not from the code that writes the links."""
+    config = yaml.safe_load((REPO / "_config.yml").read_text())
+    hub, repository = config["launch_buttons"]["jupyterhub_url"], config["repository"]["url"]
+    clone_folder = repository.rstrip("/").removesuffix(".git").rsplit("/", 1)[-1]
     url = urlsplit(href)
     query = {key: values[0] for key, values in parse_qs(url.query).items()}
-    assert f"{url.scheme}://{url.netloc}" == settings.hub.rstrip("/")
+    assert f"{url.scheme}://{url.netloc}" == hub.rstrip("/")
     assert url.path == "/hub/user-redirect/git-pull"
-    assert query == {"repo": settings.repo, "branch": "main",
-                     "urlpath": f"lab/tree/{launch.repo_name(settings.repo)}/{repo_path}"}
+    assert query == {"repo": repository, "branch": "main", "urlpath": f"lab/tree/{clone_folder}/{repo_path}"}
     assert (REPO / repo_path).is_file(), f"the link opens {repo_path}, which is not in the repository"
 
 

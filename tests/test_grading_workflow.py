@@ -5,19 +5,19 @@ hides hidden tests, grades export for an LMS, item analysis shows what was hard.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import zipfile
 
 import pytest
 from nbgrader.api import Gradebook
 
-from course_helpers import cell_scores, grade
+from course_helpers import cell_scores, grade, submit_notebooks
 from diplomacy_course.grading import nbgrader_cli
-from diplomacy_course.grading.autograde import class_db_url
-from diplomacy_course.grading.feedback import HIDDEN_REGION
+from diplomacy_course.paths import gradebook_url
 from diplomacy_course.grading.item_analysis import item_analysis
 from diplomacy_course.grading.release import release
-from submission_variants import questions, read, with_answer, write
+from submission_variants import questions, read, with_answer
 
 pytestmark = pytest.mark.slow
 
@@ -32,9 +32,7 @@ def _make_class(root, assignment) -> dict:
     solution = read(assignment.source_dir(root) / assignment.notebook)
     students = _class(solution)
     for student, notebook in students.items():
-        folder = root / "grading" / "submitted" / student / assignment.id
-        folder.mkdir(parents=True)
-        write(notebook, folder / assignment.notebook)
+        submit_notebooks(root, assignment, student, {assignment.notebook: notebook})
     return students
 
 
@@ -73,7 +71,7 @@ def _manual_cell(root, assignment):
 def test_manual_grades_and_comments_survive_a_rerun(graded):
     ours, _, assignment, _ = graded
     written = _manual_cell(ours, assignment)
-    with Gradebook(class_db_url(ours)) as gb:
+    with Gradebook(gradebook_url(ours)) as gb:
         gb.find_grade(written, assignment.notebook_id, assignment.id, "solver").manual_score = 1.5
         gb.find_comment(written, assignment.notebook_id, assignment.id, "solver").manual_comment = "Good memo."
         gb.db.commit()
@@ -81,7 +79,7 @@ def test_manual_grades_and_comments_survive_a_rerun(graded):
     grade(ours, assignment, workers=2)
     after = cell_scores(ours, assignment, "solver")
     assert after[written][0] == 1.5 and after == before
-    with Gradebook(class_db_url(ours)) as gb:
+    with Gradebook(gradebook_url(ours)) as gb:
         assert gb.find_comment(written, assignment.notebook_id, assignment.id,
                                "solver").manual_comment == "Good memo."
 
@@ -92,16 +90,25 @@ def test_feedback_shows_scores_but_never_hidden_tests(graded):
     page = (ours / "grading" / "feedback" / "blank_q0" / assignment.id /
             assignment.notebook.replace(".ipynb", ".html")).read_text()
     source = read(assignment.source_dir(ours) / assignment.notebook)
-    hidden = {line.strip() for cell in source.cells if cell.cell_type == "code"
-              for region in HIDDEN_REGION.findall(cell.source) for line in region.splitlines()[1:-1]
-              if len(line.strip()) > 12}
+    hidden = {line for cell in source.cells if cell.cell_type == "code" for line in _hidden_test_lines(cell.source)}
     assert hidden, "the assignment has no hidden test to hide"
-    import html
     text = html.unescape(page)
     shown = [line for line in hidden if line in text]
     assert not shown, f"hidden test lines in feedback: {shown[:3]}"
     assert "BEGIN HIDDEN TESTS" not in text
-    assert "Score:" in text or "score" in text.lower()
+    scores = cell_scores(ours, assignment, "blank_q0").values()
+    total, most = sum(s for s, _, _ in scores), sum(m for _, m, _ in scores)
+    assert f"Score: {total:.1f} / {most:.1f}" in text, "the feedback does not show the student's score"
+
+
+def _hidden_test_lines(source: str):
+    """Distinctive lines between nbgrader's hidden-test markers (read independently of the code under test)."""
+    inside = False
+    for line in source.splitlines():
+        if "BEGIN HIDDEN TESTS" in line or "END HIDDEN TESTS" in line:
+            inside = "BEGIN" in line
+        elif inside and len(line.strip()) > 12:
+            yield line.strip()
 
 
 def test_grade_export_has_one_row_per_student_with_a_total(graded):
@@ -120,10 +127,11 @@ def test_grade_export_has_one_row_per_student_with_a_total(graded):
 
 def test_item_analysis_reports_each_questions_results(graded, tmp_path):
     ours, _, assignment, students = graded
-    csv_path, figure = item_analysis(class_db_url(ours), assignment.id, tmp_path)
+    csv_path, figure = item_analysis(gradebook_url(ours), assignment.id, tmp_path)
     table = list(csv.DictReader(csv_path.open()))
     solution = read(assignment.source_dir(ours) / assignment.notebook)
     first_question = questions(solution)[0].grade_ids(solution)
+    assert first_question <= {row["question"] for row in table}
     for row in table:
         assert int(row["students"]) == len(students)
         if row["question"] in first_question:  # solver and blank_q1 pass it; blank_q0 and useless_q0 fail
@@ -148,3 +156,21 @@ def test_zip_collect_reads_canvas_and_moodle_file_names(tmp_path, authored_assig
     assert students == ["alice", "bob", "carol"]
     for student in students:
         assert (root / "grading" / "submitted" / student / assignment.id / assignment.notebook).is_file()
+
+
+def test_command_line_export_and_item_analysis_write_into_the_grading_workspace(graded, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from diplomacy_course.cli import app
+
+    ours, _, assignment, students = graded
+    (ours / "grading" / "grades.csv").unlink(missing_ok=True)  # an earlier test exports there too
+    monkeypatch.chdir(tmp_path)  # anywhere but the course: defaults must not follow the working directory
+    runner = CliRunner()
+    for command in (["export"], ["item-analysis", assignment.id]):
+        result = runner.invoke(app, command, env={"COURSE_ROOT": str(ours)})
+        assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader((ours / "grading" / "grades.csv").open()))
+    assert sorted(r["student_id"] for r in rows) == sorted(students)
+    assert (ours / "grading" / "reports" / f"{assignment.id}-items.png").is_file()
+    assert not any(tmp_path.iterdir()), "a report was written into the working directory"

@@ -7,11 +7,12 @@ earned and no more, tampering earns nothing, and the next student is unaffected.
 from __future__ import annotations
 
 import pytest
-from nbgrader.api import MissingEntry
+from nbgrader.api import Gradebook
 
-from course_helpers import cell_scores, grade
-from hostile_bank import bank, expected_auto_score
-from submission_variants import questions, read, write
+from course_helpers import cell_scores, grade, submit_notebooks
+from diplomacy_course.paths import gradebook_url
+from hostile_bank import auto_total, bank, expected_auto_score
+from submission_variants import questions, read
 
 pytestmark = pytest.mark.slow
 
@@ -26,26 +27,20 @@ def graded_class(tmp_path_factory, authored_assignments, monkeypatch_module):
     solution = read(assignment.source_dir(root) / assignment.notebook)
     cases = bank(assignment.id, assignment.notebook)
     for number, case in enumerate(cases):
-        _submit_files(root, assignment, f"{number:02d}-{case.name}", case.files(solution, questions(solution)))
-        _submit_files(root, assignment, f"{number:02d}-{case.name}-next", {assignment.notebook: solution})
+        submit_notebooks(root, assignment, f"{number:02d}-{case.name}", case.files(solution, questions(solution)))
+        submit_notebooks(root, assignment, f"{number:02d}-{case.name}-next", {assignment.notebook: solution})
     monkeypatch_module.setenv("COURSE_CELL_TIMEOUT", "15")
     grade(root, assignment, memory_mb=1024)
     return root, assignment, solution, cases
 
 
-def _submit_files(root, assignment, student, files) -> None:
-    folder = root / "grading" / "submitted" / student / assignment.id
-    folder.mkdir(parents=True)
-    for name, notebook in files.items():
-        write(notebook, folder / name)
+def _auto_total(root, assignment, student) -> float:
+    return sum(score for score, _, autograded in cell_scores(root, assignment, student).values() if autograded)
 
 
-def _auto_total(root, assignment, student) -> float | None:
-    try:
-        scores = cell_scores(root, assignment, student)
-    except MissingEntry:  # no submission in the gradebook: nothing could be graded
-        return None
-    return sum(score for score, _, autograded in scores.values() if autograded)
+def _flagged(root, assignment, student) -> bool:
+    with Gradebook(gradebook_url(root)) as gb:
+        return all(nb.flagged for nb in gb.find_submission(assignment.id, student).notebooks)
 
 
 @pytest.fixture(scope="module")
@@ -61,17 +56,19 @@ CASE_NAMES = [case.name for case in bank("a1", "x.ipynb")]
 def test_broken_part_scores_what_it_earned_and_no_more(graded_class, name):
     root, assignment, solution, cases = graded_class
     number, case = next((n, c) for n, c in enumerate(cases) if c.name == name)
-    earned = _auto_total(root, assignment, f"{number:02d}-{name}")
-    expected = expected_auto_score(solution, case)
-    assert earned in ((None, 0) if expected is None else (expected,)), f"{name}: earned {earned}, expected {expected}"
+    student = f"{number:02d}-{name}"
+    earned, expected = _auto_total(root, assignment, student), expected_auto_score(solution, case)
+    if expected is None:  # nothing gradable: zero, and flagged for a grader to look at
+        assert earned == 0 and _flagged(root, assignment, student), f"{name}: earned {earned}, not flagged"
+    else:
+        assert earned == expected, f"{name}: earned {earned}, expected {expected}"
 
 
 @pytest.mark.parametrize("name", CASE_NAMES)
 def test_the_next_student_is_unaffected(graded_class, name):
     root, assignment, solution, cases = graded_class
     number = next(n for n, c in enumerate(cases) if c.name == name)
-    full = expected_auto_score(solution, cases[[c.name for c in cases].index("extra_notebook")])
-    assert _auto_total(root, assignment, f"{number:02d}-{name}-next") == full
+    assert _auto_total(root, assignment, f"{number:02d}-{name}-next") == auto_total(solution)
 
 
 def test_outside_files_were_not_copied_in(graded_class):

@@ -15,6 +15,7 @@ def test_solutions_have_secrets_to_look_for(repo, authored_assignments):
     assert len(secrets) >= 5 * len(authored_assignments), "too few distinctive solution lines to check"
 
 
+@pytest.mark.slow  # builds the book
 def test_release_and_built_book_have_no_leaks(repo, built_book):
     leaks = scan([repo / "assignments", built_book], repo / "solutions")
     assert leaks == []

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from course_helpers import cell_scores, grade
-from submission_variants import questions, read, with_answer, write
+from course_helpers import cell_scores, grade, submit_notebooks
+from submission_variants import questions, read, with_answer
 
 pytestmark = pytest.mark.slow
 VARIANTS = ("stub", "wrong_value")
@@ -34,27 +34,30 @@ def graded(tmp_path_factory, authored_assignments):
         plans[assignment.id] = (assignment, solution, questions(solution))
         for number, question in enumerate(plans[assignment.id][2]):
             for how in VARIANTS:
-                folder = root / "grading" / "submitted" / f"q{number:02d}-{how}" / assignment.id
-                folder.mkdir(parents=True)
-                write(with_answer(solution, question, how), folder / assignment.notebook)
+                submit_notebooks(root, assignment, f"q{number:02d}-{how}",
+                                 {assignment.notebook: with_answer(solution, question, how)})
         grade(root, assignment)
     return root, plans
 
 
 def test_each_wrong_answer_loses_exactly_its_question(graded):
     root, plans = graded
-    problems = []
-    for assignment, solution, qs in plans.values():
-        for number, question in enumerate(qs):
-            own = question.grade_ids(solution)
-            for how in VARIANTS:
-                scores = cell_scores(root, assignment, f"q{number:02d}-{how}")
-                for grade_id, (score, max_score, autograded) in scores.items():
-                    if not autograded or (how == "wrong_value" and grade_id in own
-                                          and grade_id not in hidden_ids(solution)):
-                        continue  # a visible check of shape may pass on a useless value
-                    expected = 0 if grade_id in own else max_score
-                    if score != expected:
-                        problems.append(f"{assignment.id} q{number} {how}: {grade_id} scored {score}, "
-                                        f"expected {expected}")
+    problems = [problem for assignment, solution, qs in plans.values()
+                for problem in _unexpected_scores(root, assignment, solution, qs)]
     assert not problems, "\n".join(problems)
+
+
+def _unexpected_scores(root, assignment, solution, qs):
+    """Each wrong-answer student's autograded cells that did not score as they should."""
+    hidden = hidden_ids(solution)
+    for number, question in enumerate(qs):
+        own = question.grade_ids(solution)
+        for how in VARIANTS:
+            for grade_id, (score, max_score, autograded) in cell_scores(root, assignment, f"q{number:02d}-{how}").items():
+                # a visible check of shape may pass on a useless value; hidden tests must not
+                visible_shape_check = how == "wrong_value" and grade_id in own and grade_id not in hidden
+                if not autograded or visible_shape_check:
+                    continue
+                expected = 0 if grade_id in own else max_score
+                if score != expected:
+                    yield f"{assignment.id} q{number} {how}: {grade_id} scored {score}, expected {expected}"

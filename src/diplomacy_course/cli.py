@@ -90,13 +90,11 @@ def leak_check(
 
 
 def _register_subcommands() -> None:
-    from diplomacy_course.grading.cli import register
-
-    register(app)
-
+    from diplomacy_course.grading import cli as grading
     from diplomacy_course.publish import cli as publish
-    app.command("student-export")(publish.student_export)
-    app.command("launch-links")(publish.launch_links)
+
+    grading.register(app)
+    publish.register(app)
 
 
 _register_subcommands()

@@ -46,6 +46,18 @@ def grading_dir(root: Path | None = None) -> Path:
     return Path(override) if override else (root or repo_root()) / "grading"
 
 
+def gradebook_url(root: Path | None = None) -> str:
+    """The class gradebook: COURSE_GRADEBOOK_URL (PostgreSQL for several graders) or SQLite in
+    the grading workspace, as in nbgrader_config.py."""
+    return os.environ.get("COURSE_GRADEBOOK_URL", "sqlite:///" + str(grading_dir(root) / "gradebook.db"))
+
+
+def submitted_students(assignment_id: str, root: Path | None = None) -> list[str]:
+    """Students with a submission of the assignment in the workspace's submitted/ folder."""
+    submitted = grading_dir(root) / "submitted"
+    return sorted(p.parent.name for p in submitted.glob(f"*/{assignment_id}") if p.is_dir())
+
+
 def book_dir(root: Path | None = None) -> Path:
     return (root or repo_root()) / "book"
 

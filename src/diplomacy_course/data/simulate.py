@@ -23,18 +23,10 @@ import numpy as np
 import pandas as pd
 
 from diplomacy_course.data import parameters as P
+from diplomacy_course.data.load import TABLES
 
-TABLE_FILES = {
-    "accounts": "accounts.csv",
-    "posts": "posts.csv.gz",
-    "posts_raw": "posts_raw.csv.gz",
-    "audience": "audience.csv",
-    "comments": "comments.csv.gz",
-    "meetings": "meetings.csv",
-    "website": "website.csv",
-    "events": "events.csv",
-    "countries": "countries.csv",
-}
+# Each table's file name, as the loaders read it.
+TABLE_FILES = {name: spec.file for name, spec in TABLES.items()}
 
 DAY = np.timedelta64(1, "D")
 

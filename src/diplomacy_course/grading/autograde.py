@@ -30,31 +30,22 @@ from diplomacy_course import paths
 from diplomacy_course.grading import nbgrader_cli, sandbox_kernel, warm_kernels
 from diplomacy_course.grading.catalog import Assignment
 from diplomacy_course.grading.gradebook_merge import merge_submissions, record_ungradable
-from diplomacy_course.grading.release import sync_data
+from diplomacy_course.grading.release import release
 
 KERNEL_NAME = "course-grader"
-DEFAULT_MEMORY_MB = 1536
 
 
 @dataclass
 class BatchResult:
     students: list[str]
     merged: list[str] = field(default_factory=list)
+    without_notebook: list[str] = field(default_factory=list)  # e.g. renamed: nbgrader scores it 0 silently
     log_tail: str = ""
 
     @property
     def ungradable(self) -> list[str]:
-        """Students nbgrader could not grade at all: recorded with zero and flagged."""
-        return [s for s in self.students if s not in self.merged]
-
-
-def class_db_url(root: Path) -> str:
-    return os.environ.get("COURSE_GRADEBOOK_URL", "sqlite:///" + str(paths.grading_dir(root) / "gradebook.db"))
-
-
-def submitted_students(assignment: Assignment, root: Path) -> list[str]:
-    submitted = paths.grading_dir(root) / "submitted"
-    return sorted(p.parent.name for p in submitted.glob(f"*/{assignment.id}") if p.is_dir())
+        """Students with no notebook nbgrader could grade: recorded with zero and flagged."""
+        return [s for s in self.students if s not in self.merged or s in self.without_notebook]
 
 
 def install_grader_kernel(workspace: Path) -> Path:
@@ -78,9 +69,9 @@ def batches(students: list[str], workers: int, size: int | None = None) -> list[
 
 
 def _prepare_workspace(assignment: Assignment, root: Path) -> Path:
-    """Make sure the class gradebook knows the assignment and its data are in place."""
-    sync_data(assignment, root)
-    nbgrader_cli.run(["generate_assignment", assignment.id, "--force", "--create"], root)
+    """Release the assignment (so the class gradebook knows it and its data are in place) and
+    give this run a clean folder for its kernelspec and batch gradebooks."""
+    release(assignment, root)
     workspace = paths.grading_dir(root) / ".workers" / assignment.id
     shutil.rmtree(workspace, ignore_errors=True)
     workspace.mkdir(parents=True)
@@ -117,7 +108,7 @@ def warm_kernel_server(enabled: bool = True):
 def _snapshot_class_gradebook(root: Path, workspace: Path) -> Path | None:
     """Copy an SQLite class gradebook once, before any batch runs: batches copy this snapshot,
     never the class file itself, which finished batches are being merged into meanwhile."""
-    class_file = _sqlite_path(class_db_url(root))
+    class_file = _sqlite_path(paths.gradebook_url(root))
     if class_file is None:
         return None
     snapshot = workspace / "class-snapshot.db"
@@ -125,23 +116,46 @@ def _snapshot_class_gradebook(root: Path, workspace: Path) -> Path | None:
     return snapshot
 
 
-def _run_batch(assignment: Assignment, root: Path, batch: list[str], everyone: list[str],
-               number: int, workspace: Path, memory_mb: int, warm_socket: str | None) -> BatchResult:
-    snapshot = workspace / "class-snapshot.db"
-    db_path = workspace / f"batch-{number}.db"
-    if snapshot.exists():
-        shutil.copyfile(snapshot, db_path)
-    worker_db = f"sqlite:///{db_path}" if snapshot.exists() else class_db_url(root)
-    others = ",".join(s for s in everyone if s not in batch)
-    env = {"JUPYTER_PATH": str(workspace / "jupyter"),
-           sandbox_kernel.MEMORY_ENV: str(memory_mb),
-           sandbox_kernel.PROTECTED_ENV: str(root)}
-    if warm_socket:
-        env[warm_kernels.SOCKET_ENV] = warm_socket
-    args = ["autograde", assignment.id, "--force", f"--Execute.kernel_name={KERNEL_NAME}"]
+@dataclass(frozen=True)
+class _ClassRun:
+    """What every batch of one grading run shares."""
+    assignment: Assignment
+    root: Path
+    students: list[str]
+    workspace: Path
+    memory_mb: int
+    warm_socket: str | None
+    snapshot: Path | None  # the SQLite class gradebook as it was; None on a server gradebook
+
+    def batch_db_url(self, number: int) -> str:
+        """Each batch's own copy of an SQLite gradebook; a server gradebook is shared."""
+        if self.snapshot is None:
+            return paths.gradebook_url(self.root)
+        return f"sqlite:///{self.workspace / f'batch-{number}.db'}"
+
+    def start_batch_db(self, number: int) -> str:
+        """A batch's gradebook as the class gradebook was when grading began."""
+        url = self.batch_db_url(number)
+        if self.snapshot is not None:
+            shutil.copyfile(self.snapshot, _sqlite_path(url))
+        return url
+
+    def kernel_environment(self) -> dict[str, str]:
+        env = {"JUPYTER_PATH": str(self.workspace / "jupyter"),
+               sandbox_kernel.MEMORY_ENV: str(self.memory_mb),
+               sandbox_kernel.PROTECTED_ENV: str(self.root)}
+        if self.warm_socket:
+            env[warm_kernels.SOCKET_ENV] = self.warm_socket
+        return env
+
+
+def _run_batch(run: _ClassRun, batch: list[str], number: int) -> BatchResult:
+    others = ",".join(s for s in run.students if s not in batch)
+    args = ["autograde", run.assignment.id, "--force", f"--Execute.kernel_name={KERNEL_NAME}"]
     if others:
         args.append(f"--CourseDirectory.student_id_exclude={others}")
-    done = nbgrader_cli.run(args, root, db_url=worker_db, extra_env=env, check=False)
+    done = nbgrader_cli.run(args, run.root, db_url=run.start_batch_db(number),
+                            extra_env=run.kernel_environment(), check=False)
     log_tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-15:])
     return BatchResult(batch, log_tail=log_tail)
 
@@ -160,34 +174,42 @@ def _graded_in(db_url: str, assignment_id: str, students: list[str]) -> list[str
     return graded
 
 
+def _record_batch(run: _ClassRun, result: BatchResult, number: int) -> None:
+    """Bring one finished batch into the class gradebook; flag who could not be graded."""
+    class_db = paths.gradebook_url(run.root)
+    if run.snapshot is not None:
+        result.merged = merge_submissions(run.batch_db_url(number), class_db, run.assignment.id,
+                                          result.students)
+    else:  # nbgrader wrote to the shared server gradebook directly
+        result.merged = _graded_in(class_db, run.assignment.id, result.students)
+    submitted = paths.grading_dir(run.root) / "submitted"
+    result.without_notebook = [s for s in result.students
+                               if not (submitted / s / run.assignment.id / run.assignment.notebook).is_file()]
+    record_ungradable(class_db, run.assignment.id, result.ungradable)
+
+
 def autograde_class(assignment: Assignment, root: Path | None = None, *, workers: int | None = None,
-                    memory_mb: int = DEFAULT_MEMORY_MB, warm: bool = True,
+                    memory_mb: int = sandbox_kernel.DEFAULT_MEMORY_MB, warm: bool = True,
                     on_batch_done=None) -> list[BatchResult]:
     """Autograde every submission of an assignment; return one result per batch."""
     root = root or paths.repo_root()
-    students = submitted_students(assignment, root)
+    students = paths.submitted_students(assignment.id, root)
     if not students:
         raise FileNotFoundError(
             f"No submissions for {assignment.id} in {paths.grading_dir(root) / 'submitted'}: "
             f"collect them first (`./course collect {assignment.id}` or `./course zip-collect`).")
     workspace = _prepare_workspace(assignment, root)
     install_grader_kernel(workspace)
-    _snapshot_class_gradebook(root, workspace)
+    snapshot = _snapshot_class_gradebook(root, workspace)
     workers = workers or os.cpu_count() or 1
     results = []
     with warm_kernel_server(warm) as warm_socket, ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(_run_batch, assignment, root, batch, students, n, workspace, memory_mb,
-                               warm_socket): n
-                   for n, batch in enumerate(batches(students, workers))}
+        run = _ClassRun(assignment, root, students, workspace, memory_mb, warm_socket, snapshot)
+        futures = {pool.submit(_run_batch, run, batch, number): number
+                   for number, batch in enumerate(batches(students, workers))}
         for future in as_completed(futures):
             result = future.result()
-            worker_db = workspace / f"batch-{futures[future]}.db"
-            if worker_db.exists():
-                result.merged = merge_submissions(f"sqlite:///{worker_db}", class_db_url(root),
-                                                  assignment.id, result.students)
-            else:  # a shared server gradebook (PostgreSQL): nbgrader wrote to it directly
-                result.merged = _graded_in(class_db_url(root), assignment.id, result.students)
-            record_ungradable(class_db_url(root), assignment.id, result.ungradable)
+            _record_batch(run, result, futures[future])
             results.append(result)
             if on_batch_done:
                 on_batch_done(result)

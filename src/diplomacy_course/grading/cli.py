@@ -11,6 +11,7 @@ from rich.table import Table
 
 from diplomacy_course import paths
 from diplomacy_course.grading import catalog, nbgrader_cli
+from diplomacy_course.grading.sandbox_kernel import DEFAULT_MEMORY_MB
 
 console = Console(stderr=True)
 
@@ -58,15 +59,15 @@ def zip_collect(assignment_id: str = typer.Argument(..., help="e.g. a1"),
 
 def autograde(assignment_id: str = typer.Argument(..., help="e.g. a1"),
               workers: int = typer.Option(0, help="Parallel workers (0: one per core)."),
-              memory_mb: int = typer.Option(1536, help="Memory a notebook may write to (RLIMIT_DATA), in MB."),
+              memory_mb: int = typer.Option(DEFAULT_MEMORY_MB, help="Memory a notebook may write to (RLIMIT_DATA), in MB."),
               cold: bool = typer.Option(False, help="Start every kernel from scratch (no warm fork server).")
               ) -> None:
     """Autograde every submission in parallel; manual grades survive re-runs."""
-    from diplomacy_course.grading.autograde import autograde_class, class_db_url, submitted_students
+    from diplomacy_course.grading.autograde import autograde_class
     from diplomacy_course.grading.reports import class_scores
 
     assignment, root = _assignment(assignment_id), paths.repo_root()
-    students = submitted_students(assignment, root)
+    students = paths.submitted_students(assignment.id, root)
     with _progress() as progress:
         task = progress.add_task(f"autograde {assignment_id}", total=len(students))
         try:
@@ -76,7 +77,7 @@ def autograde(assignment_id: str = typer.Argument(..., help="e.g. a1"),
             console.print(f"[red]{error}")
             raise typer.Exit(1)
     ungradable = sorted(s for r in results for s in r.ungradable)
-    _print_scores(class_scores(class_db_url(root), assignment_id, students), ungradable, results)
+    _print_scores(class_scores(paths.gradebook_url(root), assignment_id, students), ungradable, results)
 
 
 def _print_scores(scores, ungraded, results) -> None:
@@ -103,9 +104,12 @@ def feedback(assignment_id: str = typer.Argument(..., help="e.g. a1"),
         _nbgrader(["release_feedback", assignment_id], f"release feedback {assignment_id}")
 
 
-def export(to: Path = typer.Option(Path("grading/grades.csv"), help="CSV file to write."),
+def export(to: Path = typer.Option(None, help="CSV file to write [default: grading/grades.csv]."),
            assignment: list[str] = typer.Option(None, help="Limit to these assignments.")) -> None:
     """Export one row per student (each assignment's score and the total) for Moodle or Canvas."""
+    from diplomacy_course.grading.export import DEFAULT_FILE
+
+    to = (to or paths.grading_dir() / DEFAULT_FILE).resolve()
     args = ["export", f"--to={to}"]
     if assignment:
         args.append("--assignment=" + str(list(assignment)))
@@ -114,13 +118,14 @@ def export(to: Path = typer.Option(Path("grading/grades.csv"), help="CSV file to
 
 
 def item_analysis(assignment_id: str = typer.Argument(..., help="e.g. a1"),
-                  out: Path = typer.Option(Path("grading/reports"), help="Folder for the CSV and figure.")) -> None:
+                  out: Path = typer.Option(None, help="Folder for the CSV and figure [default: grading/reports].")
+                  ) -> None:
     """Per-question mean score, share of full marks and score distribution (CSV + figure)."""
-    from diplomacy_course.grading.autograde import class_db_url
     from diplomacy_course.grading.item_analysis import item_analysis as analyse
 
     try:
-        csv_path, figure = analyse(class_db_url(paths.repo_root()), _assignment(assignment_id).id, out)
+        csv_path, figure = analyse(paths.gradebook_url(), _assignment(assignment_id).id,
+                                   out or paths.grading_dir() / "reports")
     except ValueError as error:
         console.print(f"[red]{error}")
         raise typer.Exit(1)

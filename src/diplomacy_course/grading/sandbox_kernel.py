@@ -24,6 +24,7 @@ import sys
 
 MEMORY_ENV = "COURSE_GRADER_MEMORY_MB"
 PROTECTED_ENV = "COURSE_GRADER_PROTECTED"
+DEFAULT_MEMORY_MB = 1536
 _PATH_EVENTS = {"open", "os.listdir", "os.scandir", "os.remove", "os.rename", "os.mkdir",
                 "os.rmdir", "shutil.rmtree", "os.chmod", "os.truncate", "glob.glob"}
 _SPAWN_EVENTS = {"os.system", "os.exec", "os.posix_spawn", "os.spawn", "subprocess.Popen", "pty.spawn"}
@@ -56,7 +57,7 @@ def make_fence(protected: str, allowed: list[str]):
 
 def enter_sandbox() -> None:
     """Cap memory and fence the repository off, for the rest of this process's life."""
-    cap_memory(int(os.environ.get(MEMORY_ENV, "1536")))
+    cap_memory(int(os.environ.get(MEMORY_ENV, DEFAULT_MEMORY_MB)))
     protected = os.environ.get(PROTECTED_ENV)
     if protected:
         protected = os.path.realpath(protected)

@@ -37,5 +37,4 @@ def zip_collect(assignment: Assignment, archive: Path, root: Path | None = None)
         f"--FileNameCollectorPlugin.named_regexp={LMS_FILENAME}",
         "--FileNameCollectorPlugin.valid_ext=['.ipynb']",
     ], root)
-    submitted = paths.grading_dir(root) / "submitted"
-    return sorted(p.parent.name for p in submitted.glob(f"*/{assignment.id}"))
+    return paths.submitted_students(assignment.id, root)

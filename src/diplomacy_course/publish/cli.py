@@ -33,3 +33,8 @@ def launch_links(check: bool = typer.Option(False, "--check", help="Only report 
     if check and changed:
         _fail(f"{ASSIGNMENTS_PAGE}'s launch links are stale: run `./course launch-links`.")
     typer.echo(f"{ASSIGNMENTS_PAGE}: {'updated' if changed else 'up to date'}")
+
+
+def register(app: typer.Typer) -> None:
+    for command in (student_export, launch_links):
+        app.command(command.__name__.replace("_", "-"))(command)
