@@ -10,32 +10,31 @@ with this file; plain ``nbgrader`` commands run from the repository root use it 
 """
 
 import os
+from pathlib import Path
+
+from diplomacy_course.core import locations
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 
-here = os.path.dirname(os.path.abspath(__file__))
-grading = os.environ.get("COURSE_GRADING_DIR", os.path.join(here, "grading"))
-os.makedirs(grading, exist_ok=True)  # a fresh clone has no workspace yet; the gradebook goes here
+root = Path(__file__).resolve().parent
+grading = locations.grading_dir(root)
+grading.mkdir(parents=True, exist_ok=True)  # a fresh clone has no workspace yet; the gradebook goes here
 
-c.CourseDirectory.course_id = "digital-diplomacy-by-the-numbers"
-c.CourseDirectory.root = here
+c.CourseDirectory.course_id = locations.COURSE_ID
+c.CourseDirectory.root = str(root)
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "assignments"
 # Student data lives in the git-ignored grading workspace (relative paths are joined to root).
-c.CourseDirectory.submitted_directory = os.path.relpath(os.path.join(grading, "submitted"), here)
-c.CourseDirectory.autograded_directory = os.path.relpath(os.path.join(grading, "autograded"), here)
-c.CourseDirectory.feedback_directory = os.path.relpath(os.path.join(grading, "feedback"), here)
-c.CourseDirectory.solution_directory = os.path.relpath(os.path.join(grading, "solution"), here)
-c.CourseDirectory.db_url = os.environ.get(
-    "COURSE_GRADEBOOK_URL", "sqlite:///" + os.path.join(grading, "gradebook.db")
-)
+for step in ("submitted", "autograded", "feedback", "solution"):
+    setattr(c.CourseDirectory, f"{step}_directory", os.path.relpath(grading / step, root))
+c.CourseDirectory.db_url = locations.gradebook_url(root)
 # The exchange students fetch from and submit to (a shared volume on a multi-user hub).
-c.Exchange.root = os.environ.get("COURSE_EXCHANGE_ROOT", "/srv/nbgrader/exchange")
+c.Exchange.root = str(locations.exchange_root())
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.md.bak"]
 
 # A runaway cell is interrupted after this many seconds and graded as failed; the notebook
 # goes on with its next cell (nbgrader's default timeout is 30 s; the solutions take a few).
-c.Execute.timeout = int(os.environ.get("COURSE_CELL_TIMEOUT", "60"))
+c.Execute.timeout = locations.cell_timeout()
 c.Execute.interrupt_on_timeout = True
 # Grade cells a student deleted are put back from the source, and score zero.
 c.OverwriteCells.add_missing_cells = True
@@ -52,20 +51,20 @@ c.GenerateFeedback.preprocessors = [
 ]
 
 # Autograde with preprocessors that survive deleted or renamed cells and dying kernels
-# (see diplomacy_course.grading.robust_preprocessors); otherwise nbgrader's own pipeline.
+# (see diplomacy_course.grading.preprocessors); otherwise nbgrader's own pipeline.
 c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
-    "diplomacy_course.grading.robust_preprocessors.RobustOverwriteCells",
+    "diplomacy_course.grading.preprocessors.RobustOverwriteCells",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 c.Autograde.autograde_preprocessors = [
-    "diplomacy_course.grading.robust_preprocessors.CrashSafeExecute",
+    "diplomacy_course.grading.preprocessors.CrashSafeExecute",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
-    "diplomacy_course.grading.robust_preprocessors.CapOutputSize",
+    "diplomacy_course.grading.preprocessors.CapOutputSize",
     "nbgrader.preprocessors.SaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",

@@ -7,7 +7,7 @@ parse, and one runaway loop. Grades one copy of the course with plain nbgrader
 parallel, warm-kernel autograder, checks that every student's every cell got
 the same score in both gradebooks, and prints both times and the ratio.
 
-    .venv/bin/python benchmarks/bench_autograde.py [--students 60] [--assignment a1] [--timeout 10]
+    .venv/bin/python -m benchmarks.bench_autograde [--students 60] [--assignment a1] [--timeout 10]
 
 It prints figures; nothing here is asserted by the test suite.
 """
@@ -24,16 +24,15 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO / "src"), str(REPO / "tests")]
 
-from diplomacy_course.grading import catalog, nbgrader_cli  # noqa: E402
-from diplomacy_course.grading.autograde import autograde_class  # noqa: E402
-from diplomacy_course.grading.release import release  # noqa: E402
-from diplomacy_course.grading.reports import cell_scores  # noqa: E402
-from diplomacy_course.paths import gradebook_url  # noqa: E402
-from conftest import copy_course  # noqa: E402
-from course_helpers import submit_notebooks  # noqa: E402
-from submission_variants import questions, read, with_answer  # noqa: E402
+from diplomacy_course.core import catalog, nbgrader_runner
+from diplomacy_course.grading.autograde import autograde_class
+from diplomacy_course.core.release import release
+from diplomacy_course.grading.gradebook import cell_scores
+from diplomacy_course.core.locations import gradebook_url
+from tests.support.course import copy_course
+from tests.support.course import submit_notebooks
+from tests.support.variants import questions, read, with_answer
 
 
 def make_class(root: Path, assignment, students: int, seed: int = 7) -> dict[str, str]:
@@ -63,7 +62,7 @@ def scores(root: Path, assignment_id: str) -> dict[tuple[str, str], float]:
 
 def time_plain(root: Path, assignment) -> float:
     start = time.perf_counter()
-    nbgrader_cli.run(["autograde", assignment.id, "--force"], root, check=False)
+    nbgrader_runner.run(["autograde", assignment.id, "--force"], root, check=False)
     return time.perf_counter() - start
 
 

@@ -5,7 +5,7 @@ untouched, and prints the times and the ratios to the clean build (goal: a
 no-change rebuild under 15% of the clean build). Repeats the rebuilds --repeat
 times and reports medians, since this machine is noisy.
 
-    .venv/bin/python benchmarks/bench_book_build.py [--repeat 3] [--chapter book/chapters/03-time-and-audience.md]
+    .venv/bin/python -m benchmarks.bench_book_build [--repeat 3] [--chapter book/chapters/03-time-and-audience.md]
 """
 
 from __future__ import annotations
@@ -19,10 +19,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO / "src"), str(REPO / "tests")]
 
-from conftest import copy_course  # noqa: E402
-from diplomacy_course.book.build import build_book  # noqa: E402
+from tests.support.course import copy_course
+from diplomacy_course.book.build import build_book
 
 
 def timed_build(root: Path) -> float:

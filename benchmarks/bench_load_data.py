@@ -1,6 +1,6 @@
 """How long each table takes to load with pandas, and how much memory it needs.
 
-Run: ``.venv/bin/python benchmarks/bench_load_data.py``. Each measurement runs in a
+Run: ``.venv/bin/python -m benchmarks.bench_load_data``. Each measurement runs in a
 fresh Python process, so the peak resident memory (``ru_maxrss``) belongs to that
 table alone (it includes the interpreter and pandas themselves: the "baseline"
 row shows how much). Goals: every table under 2 s, all tables together under
@@ -16,11 +16,10 @@ import sys
 from pathlib import Path
 
 RUNS = 5
-SRC = Path(__file__).resolve().parents[1] / "src"
+REPO = Path(__file__).resolve().parents[1]
 
 CHILD = """
 import json, resource, sys, time
-sys.path.insert(0, {src!r})
 from diplomacy_course.data.load import load_table
 names = {names!r}
 times = []
@@ -36,14 +35,13 @@ print(json.dumps({{"times": times, "rows": rows, "frame_bytes": memory, "peak_kb
 
 
 def measure(names: list[str], runs: int = RUNS) -> dict:
-    code = CHILD.format(src=str(SRC), names=names, runs=runs)
+    code = CHILD.format(names=names, runs=runs)
     # from the repository root, where load_table() finds datasets/ wherever the script was started
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=SRC.parent)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
-    sys.path.insert(0, str(SRC))
     from diplomacy_course.data.load import TABLES
 
     print(f"{'table':<12}{'rows':>9}{'median s':>10}{'in-memory MB':>14}{'peak RSS MB':>13}")

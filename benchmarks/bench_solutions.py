@@ -6,7 +6,7 @@ the kernel has exited, reads the kernel's peak resident memory from
 ``getrusage(RUSAGE_CHILDREN)``. Medians of --repeat runs; goals: under 3x the
 baseline's time and under 400 MB. Prints figures; asserts nothing.
 
-    .venv/bin/python benchmarks/bench_solutions.py [--repeat 3]
+    .venv/bin/python -m benchmarks.bench_solutions [--repeat 3]
 """
 
 from __future__ import annotations
@@ -23,10 +23,9 @@ from pathlib import Path
 import nbformat
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "src"))
 
-from diplomacy_course.grading import catalog  # noqa: E402
-from diplomacy_course.grading.release import sync_data  # noqa: E402
+from diplomacy_course.core import catalog
+from diplomacy_course.core.release import sync_data
 
 RUN_ONE = """
 import json, resource, sys, time, nbformat

@@ -1,10 +1,18 @@
-"""Digital Diplomacy by the Numbers: the course's own code.
+"""Digital Diplomacy by the Numbers: the course's own code, in layers.
 
-- ``data``: the fictional ministry's simulated data and its schema;
+- ``core``: the course's model: locations, the assignment catalog, releasing an
+  assignment, running nbgrader, and how commands report;
 - ``plotting``: the shared, colour-blind-safe figure style of book and course;
-- ``grading``: instructor tooling on top of nbgrader (release, autograde,
-  feedback, export, leak check, item analysis);
-- ``cli``: the ``course`` command that ties them together.
+- ``data``: the fictional ministry's simulated data and its schema;
+- ``book``: building the Jupyter Book, its Sphinx fixes and its hub launch links;
+- ``grading``: autograding a class on top of nbgrader, feedback, export, item analysis;
+- ``publish``: the leak check and the student-facing export;
+- ``cli``: the ``course`` command that puts the packages' commands together.
+
+The layering rule (tests/core/test_layers.py checks it): ``core`` and ``plotting``
+import nothing else of the course; ``data`` imports only them; ``book``, ``grading``
+and ``publish`` may import ``core``, ``plotting`` and ``data`` but not each other,
+except that ``publish`` may import ``book``; only ``cli`` imports everything.
 """
 
 __version__ = "0.1.0"

@@ -1,36 +1,27 @@
-"""The instructor's command line: ``course --help`` (or ``./course --help`` from a clone)."""
+"""The instructor's command line: ``course --help`` (or ``./course --help`` from a clone).
+
+Each package defines its own commands on a ``typer.Typer`` in its ``cli`` module; this
+module only puts them together (``data`` as a group: ``course data generate``).
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import typer
 
-from diplomacy_course import paths
-from diplomacy_course.data.cli import data_app
+from diplomacy_course.book.cli import app as book_app
+from diplomacy_course.book.cli import build_book
+from diplomacy_course.core.cli import app as core_app
+from diplomacy_course.core.cli import release
+from diplomacy_course.data.cli import app as data_app
+from diplomacy_course.grading.cli import app as grading_app
+from diplomacy_course.publish.cli import app as publish_app
+from diplomacy_course.publish.cli import leak_check
 
 app = typer.Typer(
     help="Digital Diplomacy by the Numbers: build the course, release, grade and check it.",
     no_args_is_help=True,
     add_completion=False,
 )
-app.add_typer(data_app, name="data")
-
-
-def _fail(message: str) -> None:
-    typer.secho(message, fg=typer.colors.RED, err=True)
-    raise typer.Exit(1)
-
-
-def _assignments(assignment_ids: list[str] | None):
-    from diplomacy_course.grading import catalog
-
-    if not assignment_ids:
-        return catalog.authored()
-    try:
-        return [catalog.get(a) for a in assignment_ids]
-    except KeyError as error:
-        _fail(str(error.args[0]))
 
 
 @app.command()
@@ -42,29 +33,6 @@ def version() -> None:
 
 
 @app.command()
-def release(assignment_ids: list[str] = typer.Argument(None, help="e.g. a1 a2; default: all")) -> None:
-    """Generate the student release in assignments/ from solutions/ (with its data files)."""
-    from diplomacy_course.grading.release import release as release_one
-
-    root = paths.repo_root()
-    for assignment in _assignments(assignment_ids):
-        folder = release_one(assignment, root)
-        typer.echo(f"released {assignment.id} -> {folder.relative_to(root)}")
-
-
-@app.command("build-book")
-def build_book(lenient: bool = typer.Option(False, help="Do not turn warnings into errors.")) -> None:
-    """Build the book into _build/html (warnings and execution errors fail the build)."""
-    from diplomacy_course.book.build import build_book as build
-
-    try:
-        out = build(strict=not lenient)
-    except RuntimeError as error:
-        _fail(str(error))
-    typer.echo(f"book built: {out / 'index.html'}")
-
-
-@app.command()
 def build() -> None:
     """Release every assignment, build the book, then run the leak check on both."""
     release(None)
@@ -72,29 +40,6 @@ def build() -> None:
     leak_check([])
 
 
-@app.command("leak-check")
-def leak_check(
-    trees: list[Path] = typer.Argument(None, help="Folders to scan; default: the release and the built book."),
-) -> None:
-    """Fail if solutions, hidden tests or rubric text appear in what students or readers see."""
-    from diplomacy_course.grading.leaks import scan
-
-    root = paths.repo_root()
-    trees = trees or [paths.release_dir(root), paths.built_book_dir(root)]
-    leaks = scan(trees, paths.solutions_dir(root))
-    for leak in leaks:
-        typer.echo(str(leak), err=True)
-    if leaks:
-        _fail(f"{len(leaks)} leak(s) found: remove them and regenerate with `./course release`.")
-    typer.echo(f"no leaks in: {', '.join(str(t) for t in trees)}")
-
-
-def _register_subcommands() -> None:
-    from diplomacy_course.grading import cli as grading
-    from diplomacy_course.publish import cli as publish
-
-    grading.register(app)
-    publish.register(app)
-
-
-_register_subcommands()
+for package_app in (core_app, book_app, grading_app, publish_app):
+    app.add_typer(package_app)
+app.add_typer(data_app, name="data", help="The simulated ministry's datasets: generate and validate them.")

@@ -1,1 +1,1 @@
-"""Building the Jupyter Book."""
+"""The Jupyter Book: building it, its Sphinx fixes (``html_fixes``) and its hub launch links."""

@@ -16,8 +16,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from diplomacy_course import paths
-from diplomacy_course.grading.nbgrader_cli import environment
+from diplomacy_course.core import locations
+from diplomacy_course.core.nbgrader_runner import environment
 
 TABLE_CALL = re.compile(r"""load_table\(\s*["'](\w+)["']""")
 STAMPS = "data-stamps.json"
@@ -38,13 +38,13 @@ def tables_read_by(chapter: Path) -> list[str]:
 def data_fingerprint(tables: list[str], root: Path) -> str:
     digest = hashlib.sha256()
     for table in tables:
-        for path in sorted(paths.datasets_dir(root).glob(f"{table}.csv*")):
+        for path in sorted(locations.datasets_dir(root).glob(f"{table}.csv*")):
             digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()
 
 
 def _executable_pages(root: Path) -> list[Path]:
-    return sorted(p for p in paths.book_dir(root).rglob("*.md") if TABLE_CALL.search(p.read_text("utf-8")))
+    return sorted(p for p in locations.book_dir(root).rglob("*.md") if TABLE_CALL.search(p.read_text("utf-8")))
 
 
 def invalidate_stale_executions(root: Path) -> list[Path]:
@@ -75,7 +75,7 @@ def build_book(root: Path | None = None, *, strict: bool = True, quiet: bool = F
     """Build the HTML book into _build/html; any warning or execution error fails it.
 
     ``quiet`` keeps Sphinx's progress off the terminal (benchmarks); errors still show."""
-    root = root or paths.repo_root()
+    root = root or locations.repo_root()
     invalidate_stale_executions(root)
     command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "--path-output", str(root)]
     if strict:
@@ -87,4 +87,4 @@ def build_book(root: Path | None = None, *, strict: bool = True, quiet: bool = F
             f"The book build failed (exit {done.returncode}); the messages above say which page. "
             f"Execution reports are in {_build_dir(root) / 'html' / 'reports'}."
         )
-    return paths.built_book_dir(root)
+    return locations.built_book_dir(root)

@@ -7,11 +7,12 @@ from typing import Optional
 
 import typer
 
-data_app = typer.Typer(help="The simulated ministry's datasets: generate and validate them.",
-                       no_args_is_help=True)
+from diplomacy_course.core.console import console, fail
+
+app = typer.Typer(no_args_is_help=True)
 
 
-@data_app.command("generate")
+@app.command("generate")
 def generate(
     out: Optional[Path] = typer.Option(None, "--out", help="Folder to write to (default: datasets/)."),
     seed: Optional[int] = typer.Option(None, "--seed", help="Random seed (default: the committed one)."),
@@ -25,7 +26,7 @@ def generate(
         typer.echo(f"{name:<10} {path} ({path.stat().st_size / 1024:,.0f} KB)")
 
 
-@data_app.command("validate")
+@app.command("validate")
 def validate(
     dir: Optional[Path] = typer.Option(None, "--dir", help="Folder holding the tables (default: datasets/)."),
 ) -> None:
@@ -36,8 +37,7 @@ def validate(
     folder = resolve_dir(dir)
     problems = validate_dir(folder)
     if problems:
-        typer.echo(f"{folder}: {len(problems)} problem(s) found:", err=True)
         for problem in problems:
-            typer.echo(f"- {problem}", err=True)
-        raise typer.Exit(code=1)
+            console.print(f"- {problem}", highlight=False)
+        fail(f"{folder}: {len(problems)} problem(s) found (listed above).")
     typer.echo(f"{folder}: all tables valid.")

@@ -51,7 +51,7 @@ TABLES: dict[str, TableSpec] = {
 def resolve_dir(root: Path | str | None = None) -> Path:
     """The folder holding the files: ``root`` itself, its ``datasets/`` subfolder, or the repo's."""
     if root is None:
-        from diplomacy_course.paths import datasets_dir
+        from diplomacy_course.core.locations import datasets_dir
 
         return datasets_dir()
     root = Path(root)

@@ -636,7 +636,7 @@ def write_table(df: pd.DataFrame, path: Path) -> None:
 
 def write_all(out_dir: Path | str | None = None, seed: int = P.DEFAULT_SEED) -> dict[str, Path]:
     """Generate every table and write it to ``out_dir`` (default: the repository's datasets/)."""
-    from diplomacy_course.paths import datasets_dir
+    from diplomacy_course.core.locations import datasets_dir
 
     out = Path(out_dir) if out_dir is not None else datasets_dir()
     out.mkdir(parents=True, exist_ok=True)

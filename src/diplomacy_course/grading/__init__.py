@@ -1,1 +1,2 @@
-"""Instructor tooling on top of nbgrader: release, autograde, feedback, export, checks."""
+"""Grading a class on top of nbgrader: autograde (warm, sandboxed kernels), the preprocessors
+nbgrader runs, the gradebook, feedback, LMS collection and export, item analysis."""

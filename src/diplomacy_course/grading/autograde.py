@@ -26,11 +26,12 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from diplomacy_course import paths
-from diplomacy_course.grading import nbgrader_cli, sandbox_kernel, warm_kernels
-from diplomacy_course.grading.catalog import Assignment
-from diplomacy_course.grading.gradebook_merge import merge_submissions, record_ungradable
-from diplomacy_course.grading.release import release
+from diplomacy_course.core import locations
+from diplomacy_course.core import nbgrader_runner
+from diplomacy_course.grading import sandbox_kernel, warm_kernels
+from diplomacy_course.core.catalog import Assignment
+from diplomacy_course.grading.gradebook import merge_submissions, record_ungradable
+from diplomacy_course.core.release import release
 
 KERNEL_NAME = "course-grader"
 
@@ -72,7 +73,7 @@ def _prepare_workspace(assignment: Assignment, root: Path) -> Path:
     """Release the assignment (so the class gradebook knows it and its data are in place) and
     give this run a clean folder for its kernelspec and batch gradebooks."""
     release(assignment, root)
-    workspace = paths.grading_dir(root) / ".workers" / assignment.id
+    workspace = locations.grading_dir(root) / ".workers" / assignment.id
     shutil.rmtree(workspace, ignore_errors=True)
     workspace.mkdir(parents=True)
     return workspace
@@ -94,7 +95,7 @@ def warm_kernel_server(enabled: bool = True):
     folder = tempfile.mkdtemp(prefix="course-warm-")
     socket_path = os.path.join(folder, "kernels.sock")
     server = subprocess.Popen([sys.executable, "-m", "diplomacy_course.grading.warm_kernels", "serve", socket_path],
-                              stdout=subprocess.PIPE, env=nbgrader_cli.environment())
+                              stdout=subprocess.PIPE, env=nbgrader_runner.environment())
     try:
         if server.stdout.readline().strip() != b"ready":
             raise RuntimeError("The warm kernel server did not start; run with --cold to grade without it.")
@@ -108,7 +109,7 @@ def warm_kernel_server(enabled: bool = True):
 def _snapshot_class_gradebook(root: Path, workspace: Path) -> Path | None:
     """Copy an SQLite class gradebook once, before any batch runs: batches copy this snapshot,
     never the class file itself, which finished batches are being merged into meanwhile."""
-    class_file = _sqlite_path(paths.gradebook_url(root))
+    class_file = _sqlite_path(locations.gradebook_url(root))
     if class_file is None:
         return None
     snapshot = workspace / "class-snapshot.db"
@@ -130,7 +131,7 @@ class _ClassRun:
     def batch_db_url(self, number: int) -> str:
         """Each batch's own copy of an SQLite gradebook; a server gradebook is shared."""
         if self.snapshot is None:
-            return paths.gradebook_url(self.root)
+            return locations.gradebook_url(self.root)
         return f"sqlite:///{self.workspace / f'batch-{number}.db'}"
 
     def start_batch_db(self, number: int) -> str:
@@ -154,7 +155,7 @@ def _run_batch(run: _ClassRun, batch: list[str], number: int) -> BatchResult:
     args = ["autograde", run.assignment.id, "--force", f"--Execute.kernel_name={KERNEL_NAME}"]
     if others:
         args.append(f"--CourseDirectory.student_id_exclude={others}")
-    done = nbgrader_cli.run(args, run.root, db_url=run.start_batch_db(number),
+    done = nbgrader_runner.run(args, run.root, db_url=run.start_batch_db(number),
                             extra_env=run.kernel_environment(), check=False)
     log_tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-15:])
     return BatchResult(batch, log_tail=log_tail)
@@ -176,13 +177,13 @@ def _graded_in(db_url: str, assignment_id: str, students: list[str]) -> list[str
 
 def _record_batch(run: _ClassRun, result: BatchResult, number: int) -> None:
     """Bring one finished batch into the class gradebook; flag who could not be graded."""
-    class_db = paths.gradebook_url(run.root)
+    class_db = locations.gradebook_url(run.root)
     if run.snapshot is not None:
         result.merged = merge_submissions(run.batch_db_url(number), class_db, run.assignment.id,
                                           result.students)
     else:  # nbgrader wrote to the shared server gradebook directly
         result.merged = _graded_in(class_db, run.assignment.id, result.students)
-    submitted = paths.grading_dir(run.root) / "submitted"
+    submitted = locations.grading_dir(run.root) / "submitted"
     result.without_notebook = [s for s in result.students
                                if not (submitted / s / run.assignment.id / run.assignment.notebook).is_file()]
     record_ungradable(class_db, run.assignment.id, result.ungradable)
@@ -192,11 +193,11 @@ def autograde_class(assignment: Assignment, root: Path | None = None, *, workers
                     memory_mb: int = sandbox_kernel.DEFAULT_MEMORY_MB, warm: bool = True,
                     on_batch_done=None) -> list[BatchResult]:
     """Autograde every submission of an assignment; return one result per batch."""
-    root = root or paths.repo_root()
-    students = paths.submitted_students(assignment.id, root)
+    root = root or locations.repo_root()
+    students = locations.submitted_students(assignment.id, root)
     if not students:
         raise FileNotFoundError(
-            f"No submissions for {assignment.id} in {paths.grading_dir(root) / 'submitted'}: "
+            f"No submissions for {assignment.id} in {locations.grading_dir(root) / 'submitted'}: "
             f"collect them first (`./course collect {assignment.id}` or `./course zip-collect`).")
     workspace = _prepare_workspace(assignment, root)
     install_grader_kernel(workspace)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from diplomacy_course.grading.reports import cell_scores
+from diplomacy_course.grading.gradebook import cell_scores
 
 
 def scores_frame(records: list[dict]) -> pd.DataFrame:

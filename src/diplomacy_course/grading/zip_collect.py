@@ -12,9 +12,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from diplomacy_course import paths
-from diplomacy_course.grading import nbgrader_cli
-from diplomacy_course.grading.catalog import Assignment
+from diplomacy_course.core import locations
+from diplomacy_course.core import nbgrader_runner
+from diplomacy_course.core.catalog import Assignment
 
 LMS_FILENAME = (r".*?(?P<student_id>[A-Za-z0-9.\-]+)_(?:late_)?\d+_(?:\d+_|assignsubmission_file_)"
                 r"(?P<file_id>[^/]+?)(?:-\d+)?\.ipynb$")
@@ -22,19 +22,19 @@ LMS_FILENAME = (r".*?(?P<student_id>[A-Za-z0-9.\-]+)_(?:late_)?\d+_(?:\d+_|assig
 
 def zip_collect(assignment: Assignment, archive: Path, root: Path | None = None) -> list[str]:
     """Unpack ``archive`` into grading/submitted/<student>/<assignment>/; return the students."""
-    root = root or paths.repo_root()
+    root = root or locations.repo_root()
     if archive.suffix != ".zip":
         raise ValueError(f"{archive} is not a .zip file: download the submissions from the LMS as one zip.")
-    downloaded = paths.grading_dir(root) / "downloaded"
+    downloaded = locations.grading_dir(root) / "downloaded"
     archive_dir = downloaded / assignment.id / "archive"
     shutil.rmtree(downloaded / assignment.id, ignore_errors=True)
     archive_dir.mkdir(parents=True)
     shutil.copy(archive, archive_dir / archive.name)
-    nbgrader_cli.run([
+    nbgrader_runner.run([
         "zip_collect", assignment.id, "--force",
         f"--ZipCollectApp.downloaded_directory={downloaded.relative_to(root)}",
         "--ZipCollectApp.collector_plugin=nbgrader.plugins.zipcollect.FileNameCollectorPlugin",
         f"--FileNameCollectorPlugin.named_regexp={LMS_FILENAME}",
         "--FileNameCollectorPlugin.valid_ext=['.ipynb']",
     ], root)
-    return paths.submitted_students(assignment.id, root)
+    return locations.submitted_students(assignment.id, root)

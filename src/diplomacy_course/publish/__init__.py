@@ -1,1 +1,1 @@
-"""Publishing the course: launch links to the hub and the student-facing export."""
+"""Publishing the course: the leak check and the student-facing export."""

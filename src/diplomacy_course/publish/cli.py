@@ -1,4 +1,4 @@
-"""The publishing commands of ``course``: student-export and launch-links."""
+"""The publishing commands of ``course``: leak-check and student-export."""
 
 from __future__ import annotations
 
@@ -6,35 +6,36 @@ from pathlib import Path
 
 import typer
 
-from diplomacy_course import paths
+from diplomacy_course.core import locations
+from diplomacy_course.core.console import console, fail
+
+app = typer.Typer()
 
 
-def _fail(message: str) -> None:
-    typer.secho(message, fg=typer.colors.RED, err=True)
-    raise typer.Exit(1)
+@app.command("leak-check")
+def leak_check(
+    trees: list[Path] = typer.Argument(None, help="Folders to scan; default: the release and the built book."),
+) -> None:
+    """Fail if solutions, hidden tests or rubric text appear in what students or readers see."""
+    from diplomacy_course.publish.leaks import scan
+
+    root = locations.repo_root()
+    trees = trees or [locations.release_dir(root), locations.built_book_dir(root)]
+    leaks = scan(trees, locations.solutions_dir(root))
+    for leak in leaks:
+        console.print(str(leak), highlight=False)
+    if leaks:
+        fail(f"{len(leaks)} leak(s) found: remove them and regenerate with `./course release`.")
+    console.print(f"no leaks in: {', '.join(str(t) for t in trees)}", highlight=False)
 
 
+@app.command("student-export")
 def student_export(out_dir: Path = typer.Argument(..., help="A new or empty folder.")) -> None:
     """Write the student-facing tree (release, book, data, environment; no solutions) and leak-check it."""
     from diplomacy_course.publish.student_export import LeakError, export
 
     try:
-        export(out_dir.resolve(), paths.repo_root())
+        export(out_dir.resolve(), locations.repo_root())
     except (LeakError, FileExistsError, FileNotFoundError) as error:
-        _fail(str(error))
-    typer.echo(f"student export written to {out_dir}; the leak check found nothing.")
-
-
-def launch_links(check: bool = typer.Option(False, "--check", help="Only report whether they are stale.")) -> None:
-    """Write each assignment's 'Open on JupyterHub' link into book/assignments.md from _config.yml."""
-    from diplomacy_course.publish.launch import ASSIGNMENTS_PAGE, write_launch_links
-
-    changed = write_launch_links(paths.repo_root(), check=check)
-    if check and changed:
-        _fail(f"{ASSIGNMENTS_PAGE}'s launch links are stale: run `./course launch-links`.")
-    typer.echo(f"{ASSIGNMENTS_PAGE}: {'updated' if changed else 'up to date'}")
-
-
-def register(app: typer.Typer) -> None:
-    for command in (student_export, launch_links):
-        app.command(command.__name__.replace("_", "-"))(command)
+        fail(str(error))
+    console.print(f"student export written to {out_dir}; the leak check found nothing.", highlight=False)

@@ -12,14 +12,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from diplomacy_course import paths
-from diplomacy_course.grading.leaks import Leak, scan
+from diplomacy_course.core import locations
+from diplomacy_course.publish.leaks import Leak, scan
 
 # Everything students and readers need: the release, the book and its configuration, the student
 # environment, the data, and the course package the chapters import (it holds no solutions).
-# nbgrader_config.py is the marker by which the package finds the repository root (and its data).
-INCLUDED = ("assignments", "book", "binder", "datasets", "src", "_config.yml", "_toc.yml",
-            "pyproject.toml", "nbgrader_config.py")
+# _toc.yml and datasets/ are how the package finds the repository root (and its data).
+INCLUDED = ("assignments", "book", "binder", "datasets", "src", "_config.yml", "_toc.yml", "pyproject.toml")
 NOT_COPIED = shutil.ignore_patterns("__pycache__", "*.egg-info", ".ipynb_checkpoints", "*.pyc", "_build")
 
 README = """\
@@ -66,7 +65,7 @@ def _tooling_marker(leak: Leak, out_dir: Path) -> bool:
 
 def export(out_dir: Path, root: Path | None = None) -> Path:
     """Write the student tree into ``out_dir`` (new or empty), then fail on any leak."""
-    root = root or paths.repo_root()
+    root = root or locations.repo_root()
     if out_dir.exists() and any(out_dir.iterdir()):
         raise FileExistsError(f"{out_dir} is not empty: choose a new folder or empty it first.")
     missing = [name for name in ("assignments", "book", "_config.yml") if not (root / name).exists()]
@@ -77,7 +76,7 @@ def export(out_dir: Path, root: Path | None = None) -> Path:
         if (root / name).exists():
             _copy(root / name, out_dir / name)
     (out_dir / "README.md").write_text(README, "utf-8")
-    leaks = [leak for leak in scan([out_dir], paths.solutions_dir(root)) if not _tooling_marker(leak, out_dir)]
+    leaks = [leak for leak in scan([out_dir], locations.solutions_dir(root)) if not _tooling_marker(leak, out_dir)]
     if leaks:
         raise LeakError(leaks)
     return out_dir

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 import yaml
 
-from diplomacy_course import paths
+from diplomacy_course.core import locations
 
 # sphinx-book-theme's prefixes for the two notebook interfaces.
 INTERFACES = {"classic": "tree", "jupyterlab": "lab/tree"}
@@ -37,7 +37,7 @@ def _theme_options(config: dict) -> dict:
 
 def settings(root: Path | None = None) -> LaunchSettings:
     """The hub, repository and branch the book's launch buttons use."""
-    config = yaml.safe_load((root or paths.repo_root()).joinpath("_config.yml").read_text("utf-8"))
+    config = yaml.safe_load((root or locations.repo_root()).joinpath("_config.yml").read_text("utf-8"))
     theme = _theme_options(config)
     buttons = theme.get("launch_buttons") or config.get("launch_buttons") or {}
     repository = config.get("repository") or {}
@@ -82,7 +82,7 @@ LINK_LINE = re.compile(r"\n\n\[Open A\d+ on JupyterHub\]\([^)\s]*\)(?=\n)")
 
 def assignment_url(assignment_id: str, root: Path | None = None) -> str:
     """The released notebook of an assignment, opened on the hub."""
-    from diplomacy_course.grading import catalog
+    from diplomacy_course.core import catalog
 
     assignment = catalog.get(assignment_id)
     return nbgitpuller_url(f"assignments/{assignment.id}/{assignment.notebook}", root=root)
@@ -101,7 +101,7 @@ def with_launch_links(page: str, root: Path | None = None) -> str:
 
 def write_launch_links(root: Path | None = None, *, check: bool = False) -> bool:
     """Rewrite the assignment page's links; return whether it was (check: would be) changed."""
-    page = (root or paths.repo_root()) / ASSIGNMENTS_PAGE
+    page = (root or locations.repo_root()) / ASSIGNMENTS_PAGE
     old = page.read_text("utf-8")
     new = with_launch_links(old, root)
     if new != old and not check:

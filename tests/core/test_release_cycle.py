@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from course_helpers import cell_scores, grade, submit
-from diplomacy_course.grading.release import release
+from tests.support.course import cell_scores, grade, submit
+from diplomacy_course.core.release import release
 
 pytestmark = pytest.mark.slow
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def released_copy(tmp_path_factory, authored_assignments):
     """A course copy with every assignment freshly released by the real nbgrader."""
-    from conftest import copy_course
+    from tests.support.course import copy_course
 
     root = copy_course(tmp_path_factory.mktemp("release") / "course")
     for assignment in authored_assignments:

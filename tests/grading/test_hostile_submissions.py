@@ -9,10 +9,10 @@ from __future__ import annotations
 import pytest
 from nbgrader.api import Gradebook
 
-from course_helpers import cell_scores, grade, submit_notebooks
-from diplomacy_course.paths import gradebook_url
-from hostile_bank import auto_total, bank, expected_auto_score
-from submission_variants import questions, read
+from tests.support.course import cell_scores, grade, submit_notebooks
+from diplomacy_course.core.locations import gradebook_url
+from tests.support.hostile_bank import auto_total, bank, expected_auto_score
+from tests.support.variants import questions, read
 
 pytestmark = pytest.mark.slow
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def graded_class(tmp_path_factory, authored_assignments, monkeypatch_module):
     """Assignment A1's class: a correct student after every hostile one, graded once."""
-    from conftest import copy_course
+    from tests.support.course import copy_course
 
     assignment = authored_assignments[0]
     root = copy_course(tmp_path_factory.mktemp("hostile") / "course")

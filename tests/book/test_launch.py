@@ -8,9 +8,9 @@ import pytest
 import yaml
 from docutils import nodes
 
-from diplomacy_course.grading import catalog
-from diplomacy_course.publish import launch
-from diplomacy_course.publish.html_fixes import fix_body, unescape_link_urls
+from diplomacy_course.core import catalog
+from diplomacy_course.book import launch
+from diplomacy_course.book.html_fixes import fix_body, unescape_link_urls
 
 HUB, REPO_URL = "https://hub.example.org", "https://github.com/org/course-student.git"
 

@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlparse
 import pytest
 from bs4 import BeautifulSoup
 
-from course_helpers import toc_files
+from tests.support.course import toc_files
 
 pytestmark = pytest.mark.slow
 CODE_CELL = re.compile(r"```\{code-cell\}.*?```", re.DOTALL)

@@ -1,22 +1,47 @@
-"""Helpers for tests that submit notebooks and autograde them with real nbgrader."""
+"""A private copy of the course, and submitting notebooks to it for the real nbgrader."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
+
+import pytest
 
 import yaml
 from nbgrader.api import Gradebook
 
-from diplomacy_course import paths
+from diplomacy_course.core import locations
 from diplomacy_course.grading.autograde import autograde_class
-from diplomacy_course.grading.catalog import Assignment
-from submission_variants import write
+from diplomacy_course.core.catalog import Assignment
+from tests.support.variants import write
+
+REPO = Path(__file__).resolve().parents[2]
+# Left out at the top of the repository only: src/diplomacy_course/grading is code, not student data.
+NOT_COPIED_AT_TOP = {".venv", ".git", "_build", "grading", ".pytest_cache", "node_modules", "benchmarks"}
+
+
+def _not_copied(folder: str, names: list[str]) -> set[str]:
+    ignored = {"__pycache__"} & set(names)
+    return ignored | (NOT_COPIED_AT_TOP & set(names) if Path(folder) == REPO else set())
+
+
+def copy_course(target: Path) -> Path:
+    """A copy of the repository without environments, builds or student data."""
+    shutil.copytree(REPO, target, ignore=_not_copied, symlinks=True)
+    return target
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip on a laptop; in CI (CI=true) a test that cannot run is a failure, never a silent skip."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}; CI must run this test (.ci/run installs what it needs)")
+    pytest.skip(reason)
 
 
 def submission_folder(root: Path, assignment: Assignment, student: str) -> Path:
     """Where nbgrader collects a student's submission (created if missing)."""
-    folder = paths.grading_dir(root) / "submitted" / student / assignment.id
+    folder = locations.grading_dir(root) / "submitted" / student / assignment.id
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
@@ -43,7 +68,7 @@ def toc_files(repo: Path) -> list[str]:
 
 def cell_scores(root: Path, assignment: Assignment, student: str) -> dict[str, tuple[float, float, bool]]:
     """grade id -> (score, max score, autograded) for one student's graded submission."""
-    with Gradebook(paths.gradebook_url(root)) as gb:
+    with Gradebook(locations.gradebook_url(root)) as gb:
         submission = gb.find_submission(assignment.id, student)
         return {g.name: (g.score, g.max_score, g.cell.cell_type == "code")
                 for nb in submission.notebooks for g in nb.grades}

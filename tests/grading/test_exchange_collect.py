@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from diplomacy_course.cli import app
-from diplomacy_course.grading import nbgrader_cli
-from diplomacy_course.grading.release import release
+from diplomacy_course.core import nbgrader_runner
+from diplomacy_course.core.release import release
 
 pytestmark = pytest.mark.slow
 COURSE_ID = "digital-diplomacy-by-the-numbers"
@@ -21,12 +21,12 @@ COURSE_ID = "digital-diplomacy-by-the-numbers"
 def _as_student(args, home, exchange):
     """Run nbgrader as a student would, from their home folder (nbgrader names the
     student after the operating-system account running it)."""
-    nbgrader_cli.run([*args, f"--course={COURSE_ID}", f"--Exchange.root={exchange}"], home,
+    nbgrader_runner.run([*args, f"--course={COURSE_ID}", f"--Exchange.root={exchange}"], home,
                      extra_env={"HOME": str(home)})
 
 
 def test_collect_gathers_exchange_submissions_and_can_rerun(tmp_path, authored_assignments, monkeypatch):
-    from conftest import copy_course
+    from tests.support.course import copy_course
 
     assignment = authored_assignments[0]
     root, exchange, home = copy_course(tmp_path / "course"), tmp_path / "exchange", tmp_path / "home"
@@ -35,7 +35,7 @@ def test_collect_gathers_exchange_submissions_and_can_rerun(tmp_path, authored_a
     monkeypatch.setenv("COURSE_EXCHANGE_ROOT", str(exchange))
     monkeypatch.setenv("COURSE_ROOT", str(root))
     release(assignment, root)
-    nbgrader_cli.run(["release_assignment", assignment.id, "--force"], root)
+    nbgrader_runner.run(["release_assignment", assignment.id, "--force"], root)
     _as_student(["fetch_assignment", assignment.id], home, exchange)
     assert (home / assignment.id / assignment.notebook).is_file()
     _as_student(["submit", assignment.id], home, exchange)

@@ -9,7 +9,7 @@
   ``doc-biblioentry``, so axe-core reports "aria-required-children" (critical) on the
   references page and screen readers announce an empty list. Each entry becomes a ``listitem``.
 
-Enabled in ``_config.yml`` (``sphinx: extra_extensions``); tests/test_browser.py checks the result.
+Enabled in ``_config.yml`` (``sphinx: extra_extensions``); tests/book/test_browser.py checks the result.
 """
 
 from __future__ import annotations

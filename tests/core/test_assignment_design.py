@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from submission_variants import is_answer, is_autograded_test, questions, read
+from tests.support.variants import is_answer, is_autograded_test, questions, read
 
 # "(4 points)", "(3 points, graded by hand)", "(1 point by test + 2 points graded by hand)"
 HEADING_POINTS = re.compile(r"^#{2,4} .*\(([^()]*\d+(?:\.\d+)? points?[^()]*)\)", re.MULTILINE)

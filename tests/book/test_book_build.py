@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from course_helpers import toc_files
+from tests.support.course import toc_files
 
 pytestmark = pytest.mark.slow
 
@@ -20,7 +20,7 @@ def test_every_toc_entry_is_built(repo, built_book):
 
 def _tiny_book(tmp_path, repo, page_text: str):
     """A one-page book with the course's configuration."""
-    (tmp_path / "nbgrader_config.py").write_text("")
+    (tmp_path / "datasets").mkdir()
     (tmp_path / "book").mkdir()
     (tmp_path / "book" / "references.bib").write_text("")
     (tmp_path / "_config.yml").write_text((repo / "_config.yml").read_text())

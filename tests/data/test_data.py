@@ -13,12 +13,13 @@ import pytest
 from typer.testing import CliRunner
 
 from diplomacy_course.cli import app
+from tests.support.course import REPO
 from diplomacy_course.data import parameters as P
 from diplomacy_course.data.load import TABLES, load_table
 from diplomacy_course.data.schema import DataValidationError, check_dir, validate_dir
 from diplomacy_course.data.simulate import TABLE_FILES, write_all, write_table
 
-DATASETS = Path(__file__).resolve().parents[1] / "datasets"
+DATASETS = REPO / "datasets"
 
 # The contract with the book chapters and assignments: names and order of columns.
 EXPECTED_COLUMNS = {

@@ -21,9 +21,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import yaml
 
-from conftest import REPO, skip_or_fail
-from course_helpers import toc_files
-from diplomacy_course.grading import catalog
+from tests.support.course import REPO, skip_or_fail
+from tests.support.course import toc_files
+from diplomacy_course.core import catalog
 
 pytestmark = pytest.mark.browser
 

@@ -14,7 +14,7 @@ from typing import Callable
 
 import nbformat
 
-from submission_variants import STUB, Question, is_autograded_test, questions
+from tests.support.variants import STUB, Question, is_autograded_test, questions
 
 # The grading root is four levels above a notebook in grading/autograded/<student>/<assignment>/.
 OUTSIDE_READ = ("import os\n"

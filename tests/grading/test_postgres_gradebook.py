@@ -15,7 +15,7 @@ import uuid
 
 import pytest
 
-from conftest import skip_or_fail
+from tests.support.course import skip_or_fail
 
 pytestmark = pytest.mark.postgres
 
@@ -88,7 +88,7 @@ def _set_up_class(url: str, students: list[str]) -> None:
 
 
 def _run_graders(url: str, classes: list[list[str]], ready_dir) -> list[tuple[float, float]]:
-    from diplomacy_course.grading.nbgrader_cli import environment
+    from diplomacy_course.core.nbgrader_runner import environment
 
     ready_dir.mkdir()
     graders = [
@@ -132,9 +132,9 @@ def test_nbgrader_config_selects_the_gradebook_from_the_environment(postgres_url
     """COURSE_GRADEBOOK_URL is all an instructor sets to move the class gradebook to PostgreSQL."""
     from nbgrader.api import Gradebook
 
-    from diplomacy_course.grading import nbgrader_cli
+    from diplomacy_course.core import nbgrader_runner
 
-    nbgrader_cli.run(["db", "student", "add", "s900", "--last-name=Grader", "--first-name=Test"], course_copy,
+    nbgrader_runner.run(["db", "student", "add", "s900", "--last-name=Grader", "--first-name=Test"], course_copy,
                      extra_env={"COURSE_GRADEBOOK_URL": postgres_url})
     with Gradebook(postgres_url) as gb:
         assert [s.id for s in gb.students] == ["s900"]

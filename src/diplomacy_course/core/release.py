@@ -13,9 +13,9 @@ import filecmp
 import shutil
 from pathlib import Path
 
-from diplomacy_course import paths
-from diplomacy_course.grading import nbgrader_cli
-from diplomacy_course.grading.catalog import Assignment
+from diplomacy_course.core import locations
+from diplomacy_course.core import nbgrader_runner
+from diplomacy_course.core.catalog import Assignment
 
 DATA_FOLDER = "data"
 
@@ -26,7 +26,7 @@ def sync_data(assignment: Assignment, root: Path) -> list[Path]:
     target.mkdir(parents=True, exist_ok=True)
     copied = []
     for name in assignment.data_files:
-        original = paths.datasets_dir(root) / name
+        original = locations.datasets_dir(root) / name
         if not original.is_file():
             raise FileNotFoundError(
                 f"{assignment.id} needs {original}, which is missing: run `./course data generate`."
@@ -48,5 +48,5 @@ def _remove_stale(folder: Path, wanted: set[str]) -> None:
 def release(assignment: Assignment, root: Path) -> Path:
     """Regenerate assignments/<a>/ from solutions/<a>/ and return it."""
     sync_data(assignment, root)
-    nbgrader_cli.run(["generate_assignment", assignment.id, "--force", "--create"], root)
+    nbgrader_runner.run(["generate_assignment", assignment.id, "--force", "--create"], root)
     return assignment.release_dir(root)

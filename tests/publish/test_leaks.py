@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from diplomacy_course.grading.leaks import scan, secret_lines
+from diplomacy_course.publish.leaks import scan, secret_lines
 
 
 def test_solutions_have_secrets_to_look_for(repo, authored_assignments):

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from diplomacy_course.cli import app
-from diplomacy_course.grading.leaks import scan
+from diplomacy_course.publish.leaks import scan
 from diplomacy_course.publish.student_export import INCLUDED, export
 
 INSTRUCTOR_ONLY = ("solutions", "grading", "tests", ".ci", "benchmarks", ".github", ".git", ".venv", "_build")
@@ -43,7 +43,7 @@ def test_export_has_the_book_its_configuration_and_the_student_environment(expor
 
 
 # The only files that may name nbgrader's markers: the tools that look for them.
-MARKER_SEARCHING_TOOLS = {"src/diplomacy_course/grading/feedback.py", "src/diplomacy_course/grading/leaks.py"}
+MARKER_SEARCHING_TOOLS = {"src/diplomacy_course/grading/feedback.py", "src/diplomacy_course/publish/leaks.py"}
 
 
 def test_the_only_leak_check_hits_are_the_tools_naming_markers(exported, repo):
@@ -55,7 +55,7 @@ def test_the_only_leak_check_hits_are_the_tools_naming_markers(exported, repo):
 def test_chapters_find_the_exported_data(exported):
     """The chapters' load_table() finds datasets/ by walking up to the export's root."""
     where = subprocess.run(
-        [sys.executable, "-c", "from diplomacy_course.paths import datasets_dir; print(datasets_dir())"],
+        [sys.executable, "-c", "from diplomacy_course.core.locations import datasets_dir; print(datasets_dir())"],
         cwd=exported / "book" / "chapters", capture_output=True, text=True, check=True,
     ).stdout.strip()
     assert where == str((exported / "datasets").resolve())

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from course_helpers import cell_scores, grade, submit_notebooks
-from submission_variants import questions, read, with_answer
+from tests.support.course import cell_scores, grade, submit_notebooks
+from tests.support.variants import questions, read, with_answer
 
 pytestmark = pytest.mark.slow
 VARIANTS = ("stub", "wrong_value")
@@ -25,7 +25,7 @@ def hidden_ids(notebook) -> set[str]:
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory, authored_assignments):
-    from conftest import copy_course
+    from tests.support.course import copy_course
 
     root = copy_course(tmp_path_factory.mktemp("partial") / "course")
     plans = {}

@@ -12,12 +12,12 @@ import zipfile
 import pytest
 from nbgrader.api import Gradebook
 
-from course_helpers import cell_scores, grade, submit_notebooks
-from diplomacy_course.grading import nbgrader_cli
-from diplomacy_course.paths import gradebook_url
+from tests.support.course import cell_scores, grade, submit_notebooks
+from diplomacy_course.core import nbgrader_runner
+from diplomacy_course.core.locations import gradebook_url
 from diplomacy_course.grading.item_analysis import item_analysis
-from diplomacy_course.grading.release import release
-from submission_variants import questions, read, with_answer
+from diplomacy_course.core.release import release
+from tests.support.variants import questions, read, with_answer
 
 pytestmark = pytest.mark.slow
 
@@ -38,7 +38,7 @@ def _make_class(root, assignment) -> dict:
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory, authored_assignments):
-    from conftest import copy_course
+    from tests.support.course import copy_course
 
     assignment = authored_assignments[0]
     ours = copy_course(tmp_path_factory.mktemp("ours") / "course")
@@ -47,7 +47,7 @@ def graded(tmp_path_factory, authored_assignments):
     _make_class(plain, assignment)
     grade(ours, assignment, workers=2)
     release(assignment, plain)  # the course's release (data files in place), then plain nbgrader
-    nbgrader_cli.run(["autograde", assignment.id, "--force"], plain, check=False)
+    nbgrader_runner.run(["autograde", assignment.id, "--force"], plain, check=False)
     return ours, plain, assignment, students
 
 
@@ -86,7 +86,7 @@ def test_manual_grades_and_comments_survive_a_rerun(graded):
 
 def test_feedback_shows_scores_but_never_hidden_tests(graded):
     ours, _, assignment, _ = graded
-    nbgrader_cli.run(["generate_feedback", assignment.id, "--force"], ours)
+    nbgrader_runner.run(["generate_feedback", assignment.id, "--force"], ours)
     page = (ours / "grading" / "feedback" / "blank_q0" / assignment.id /
             assignment.notebook.replace(".ipynb", ".html")).read_text()
     source = read(assignment.source_dir(ours) / assignment.notebook)
@@ -114,7 +114,7 @@ def _hidden_test_lines(source: str):
 def test_grade_export_has_one_row_per_student_with_a_total(graded):
     ours, _, assignment, students = graded
     out = ours / "grading" / "grades.csv"
-    nbgrader_cli.run(["export", f"--to={out}"], ours)
+    nbgrader_runner.run(["export", f"--to={out}"], ours)
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
     assert sorted(r["student_id"] for r in rows) == sorted(students)
     for row in rows:
@@ -140,7 +140,7 @@ def test_item_analysis_reports_each_questions_results(graded, tmp_path):
 
 
 def test_zip_collect_reads_canvas_and_moodle_file_names(tmp_path, authored_assignments):
-    from conftest import copy_course
+    from tests.support.course import copy_course
     from diplomacy_course.grading.zip_collect import zip_collect
 
     assignment = authored_assignments[0]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from diplomacy_course import paths
+from diplomacy_course.core import locations
 
 
 @dataclass(frozen=True)
@@ -26,10 +26,10 @@ class Assignment:
         return self.notebook.removesuffix(".ipynb")
 
     def source_dir(self, root: Path | None = None) -> Path:
-        return paths.solutions_dir(root) / self.id
+        return locations.solutions_dir(root) / self.id
 
     def release_dir(self, root: Path | None = None) -> Path:
-        return paths.release_dir(root) / self.id
+        return locations.release_dir(root) / self.id
 
 
 ASSIGNMENTS: dict[str, Assignment] = {

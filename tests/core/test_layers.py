@@ -1,0 +1,64 @@
+"""The package's layering rule (stated in src/diplomacy_course/__init__.py), checked on every import."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from tests.support.course import REPO
+
+PACKAGE = REPO / "src" / "diplomacy_course"
+# What each part of the package may import from the course's own code, besides itself.
+ALLOWED = {
+    "core": set(),
+    "plotting": set(),
+    "data": {"core"},
+    "book": {"core", "plotting", "data"},
+    "grading": {"core", "plotting", "data"},
+    "publish": {"core", "plotting", "data", "book"},
+    "cli": {"core", "plotting", "data", "book", "grading", "publish"},
+    "__init__": set(),
+}
+
+
+def _part(module: Path) -> str:
+    relative = module.relative_to(PACKAGE)
+    return relative.parts[0].removesuffix(".py")
+
+
+def _course_imports(module: Path) -> set[str]:
+    """The top-level parts of diplomacy_course that a module imports, at any depth in the file."""
+    parts = set()
+    for node in ast.walk(ast.parse(module.read_text("utf-8"))):
+        names = []
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        for name in names:
+            pieces = name.split(".")
+            if pieces[0] == "diplomacy_course" and len(pieces) > 1 and pieces[1] != "__version__":
+                parts.add(pieces[1])
+    return parts
+
+
+MODULES = sorted(PACKAGE.rglob("*.py"))
+
+
+def test_every_part_of_the_package_has_a_rule():
+    assert {_part(m) for m in MODULES} <= set(ALLOWED)
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: str(m.relative_to(PACKAGE)))
+def test_imports_follow_the_layers(module):
+    part = _part(module)
+    forbidden = _course_imports(module) - ALLOWED[part] - {part}
+    assert not forbidden, f"{module.relative_to(PACKAGE)} ({part}) imports {sorted(forbidden)}"
+
+
+def test_the_rule_catches_an_upward_import(tmp_path):
+    planted = tmp_path / "planted.py"
+    planted.write_text("from diplomacy_course.grading.autograde import autograde_class\n")
+    assert _course_imports(planted) - ALLOWED["book"] == {"grading"}
