@@ -18,21 +18,19 @@ import argparse
 import os
 import random
 import shutil
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-
 from diplomacy_course.core import catalog, nbgrader_runner
-from diplomacy_course.grading.autograde import autograde_class
-from diplomacy_course.core.release import release
-from diplomacy_course.grading.gradebook import cell_scores
 from diplomacy_course.core.locations import gradebook_url
-from tests.support.course import copy_course
-from tests.support.course import submit_notebooks
+from diplomacy_course.core.release import release
+from diplomacy_course.grading.autograde import autograde_class
+from diplomacy_course.grading.gradebook import cell_scores
+from tests.support.course import copy_course, submit_notebooks
 from tests.support.variants import questions, read, with_answer
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def make_class(root: Path, assignment, students: int, seed: int = 7) -> dict[str, str]:
@@ -42,8 +40,11 @@ def make_class(root: Path, assignment, students: int, seed: int = 7) -> dict[str
     qs = questions(solution)
     kinds = {}
     for number in range(students):
-        kind = "runaway" if number == students // 2 else rng.choices(
-            ["correct", "one_wrong", "syntax_error"], weights=[70, 25, 5])[0]
+        kind = (
+            "runaway"
+            if number == students // 2
+            else rng.choices(["correct", "one_wrong", "syntax_error"], weights=[70, 25, 5])[0]
+        )
         notebook = solution
         if kind == "one_wrong":
             notebook = with_answer(solution, rng.choice(qs), rng.choice(["stub", "wrong_value"]))
@@ -82,8 +83,10 @@ def main() -> None:
     os.environ["COURSE_CELL_TIMEOUT"] = str(args.timeout)
     assignment = catalog.get(args.assignment)
     work = Path(tempfile.mkdtemp(prefix="bench-autograde-"))
-    contenders = {"plain nbgrader": lambda r: time_plain(r, assignment),
-                  "course autograde": lambda r: time_course(r, assignment, warm=True)}
+    contenders = {
+        "plain nbgrader": lambda r: time_plain(r, assignment),
+        "course autograde": lambda r: time_course(r, assignment, warm=True),
+    }
     if args.cold:
         contenders["course autograde --cold"] = lambda r: time_course(r, assignment, warm=False)
     results, kinds = {}, {}
@@ -96,12 +99,16 @@ def main() -> None:
         print(f"{name:28s} {seconds:8.1f} s  ({seconds / args.students:.2f} s per submission)", flush=True)
     mix = {k: list(kinds.values()).count(k) for k in sorted(set(kinds.values()))}
     baseline_time, baseline_scores = results["plain nbgrader"]
-    print(f"class: {args.students} submissions of {assignment.id}: {mix}; cores: {os.cpu_count()}; "
-          f"cell timeout {args.timeout} s")
+    print(
+        f"class: {args.students} submissions of {assignment.id}: {mix}; cores: {os.cpu_count()}; "
+        f"cell timeout {args.timeout} s"
+    )
     for name, (seconds, graded) in results.items():
         same = graded == baseline_scores
-        print(f"{name:28s} speed-up vs plain nbgrader: {baseline_time / seconds:5.2f}x   "
-              f"identical scores: {same} ({len(graded)} cell scores)")
+        print(
+            f"{name:28s} speed-up vs plain nbgrader: {baseline_time / seconds:5.2f}x   "
+            f"identical scores: {same} ({len(graded)} cell scores)"
+        )
     shutil.rmtree(work, ignore_errors=True)
 
 

@@ -13,15 +13,14 @@ from __future__ import annotations
 import argparse
 import shutil
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-
-from tests.support.course import copy_course
 from diplomacy_course.book.build import build_book
+from tests.support.course import copy_course
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 def timed_build(root: Path) -> float:
@@ -49,10 +48,14 @@ def main() -> None:
         edited.append(timed_build(root))
     no_change, one_chapter = statistics.median(unchanged), statistics.median(edited)
     print(f"clean build:                  {clean:7.1f} s")
-    print(f"rebuild, no change (median):  {no_change:7.1f} s  = {no_change / clean:6.1%} of clean  runs: "
-          + ", ".join(f"{t:.1f}" for t in unchanged))
-    print(f"rebuild, one chapter edited:  {one_chapter:7.1f} s  = {one_chapter / clean:6.1%} of clean  runs: "
-          + ", ".join(f"{t:.1f}" for t in edited))
+    print(
+        f"rebuild, no change (median):  {no_change:7.1f} s  = {no_change / clean:6.1%} of clean  runs: "
+        + ", ".join(f"{t:.1f}" for t in unchanged)
+    )
+    print(
+        f"rebuild, one chapter edited:  {one_chapter:7.1f} s  = {one_chapter / clean:6.1%} of clean  runs: "
+        + ", ".join(f"{t:.1f}" for t in edited)
+    )
     shutil.rmtree(root.parent, ignore_errors=True)
 
 

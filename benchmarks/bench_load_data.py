@@ -50,8 +50,10 @@ def main() -> None:
     for name in [*TABLES, "ALL"]:
         result = measure(list(TABLES) if name == "ALL" else [name])
         median = statistics.median(result["times"])
-        print(f"{name:<12}{result['rows']:>9,}{median:>10.3f}{result['frame_bytes'] / 1e6:>14.1f}"
-              f"{result['peak_kb'] / 1024:>13.1f}")
+        print(
+            f"{name:<12}{result['rows']:>9,}{median:>10.3f}{result['frame_bytes'] / 1e6:>14.1f}"
+            f"{result['peak_kb'] / 1024:>13.1f}"
+        )
 
 
 if __name__ == "__main__":

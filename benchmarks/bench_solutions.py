@@ -22,10 +22,10 @@ from pathlib import Path
 
 import nbformat
 
-REPO = Path(__file__).resolve().parents[1]
-
 from diplomacy_course.core import catalog
 from diplomacy_course.core.release import sync_data
+
+REPO = Path(__file__).resolve().parents[1]
 
 RUN_ONE = """
 import json, resource, sys, time, nbformat
@@ -49,9 +49,17 @@ def baseline_notebook(folder: Path) -> Path:
 
 
 def measure(notebook: Path, repeat: int) -> tuple[float, float]:
-    runs = [json.loads(subprocess.run([sys.executable, "-c", RUN_ONE, str(notebook), str(notebook.parent)],
-                                      check=True, capture_output=True, text=True).stdout)
-            for _ in range(repeat)]
+    runs = [
+        json.loads(
+            subprocess.run(
+                [sys.executable, "-c", RUN_ONE, str(notebook), str(notebook.parent)],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+        )
+        for _ in range(repeat)
+    ]
     return (statistics.median(r["seconds"] for r in runs), statistics.median(r["peak_mb"] for r in runs))
 
 

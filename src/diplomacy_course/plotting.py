@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
+from cycler import cycler
 
 OKABE_ITO = {
     "black": "#000000",
@@ -40,15 +41,17 @@ PLATFORM_LABELS = {
 # A sequential map that is readable in grey and by colour-blind readers, for heat maps.
 SEQUENTIAL_CMAP = "cividis"
 
-_CYCLE = [OKABE_ITO[name] for name in ("blue", "orange", "bluish_green", "vermillion",
-                                      "reddish_purple", "sky_blue", "yellow", "black")]
+_CYCLE = [
+    OKABE_ITO[name]
+    for name in ("blue", "orange", "bluish_green", "vermillion", "reddish_purple", "sky_blue", "yellow", "black")
+]
 
 
 def use_course_style() -> None:
     """Apply the course style to every later matplotlib figure."""
     mpl.rcParams.update(
         {
-            "axes.prop_cycle": mpl.cycler(color=_CYCLE),
+            "axes.prop_cycle": cycler(color=_CYCLE),
             "figure.figsize": (7.5, 4.2),
             "figure.dpi": 110,
             "savefig.dpi": 150,

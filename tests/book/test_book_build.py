@@ -29,11 +29,17 @@ def _tiny_book(tmp_path, repo, page_text: str):
     return tmp_path
 
 
-@pytest.mark.parametrize("page, problem", [
-    ("# Welcome\n\nSee {doc}`missing-page`.\n", "a broken cross-reference"),
-    ("---\nkernelspec:\n  name: python3\n  display_name: Python 3\n---\n# Welcome\n\n"
-     "```{code-cell} ipython3\n1 / 0\n```\n", "an execution error"),
-])
+@pytest.mark.parametrize(
+    "page, problem",
+    [
+        ("# Welcome\n\nSee {doc}`missing-page`.\n", "a broken cross-reference"),
+        (
+            "---\nkernelspec:\n  name: python3\n  display_name: Python 3\n---\n# Welcome\n\n"
+            "```{code-cell} ipython3\n1 / 0\n```\n",
+            "an execution error",
+        ),
+    ],
+)
 def test_a_warning_or_execution_error_fails_the_build(tmp_path, repo, page, problem):
     from diplomacy_course.book.build import build_book
 

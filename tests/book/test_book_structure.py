@@ -59,8 +59,9 @@ def test_every_chapter_has_a_computed_figure_with_caption_and_alt_text(repo, bui
 
 def test_every_chapter_cites_the_literature(repo, built_book):
     for name in chapters(repo):
-        citations = [a for a in page(built_book, name).select("a.reference.internal")
-                     if "references.html#" in a.get("href", "")]
+        citations = [
+            a for a in page(built_book, name).select("a.reference.internal") if "references.html#" in a.get("href", "")
+        ]
         assert len(citations) >= 3, f"{name} cites {len(citations)} sources"
 
 

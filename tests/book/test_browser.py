@@ -21,23 +21,29 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import yaml
 
-from tests.support.course import REPO, skip_or_fail
-from tests.support.course import toc_files
 from diplomacy_course.core import catalog
+from tests.support.course import REPO, skip_or_fail, toc_files
 
 pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 PHONE = {"width": 375, "height": 740}
 
 # Console errors that come from the theme, not from the book, each with the reason it is harmless.
 KNOWN_CONSOLE_NOISE = {
     "Got invalid theme mode": "pydata-sphinx-theme logs it before its stored light/dark preference exists",
-    "Identifier 'THEBE_JS_URL' has already been declared":
-        "sphinx-thebe 0.3.1 adds its inline settings script twice under Sphinx 7.4, and the second `const` "
-        "throws; thebe is off in this book (launch_buttons.thebe: false), so nothing uses it",
+    "Identifier 'THEBE_JS_URL' has already been declared": "sphinx-thebe 0.3.1 adds its inline settings script "
+    "twice under Sphinx 7.4, and the second `const` throws; thebe is off in this book (launch_buttons.thebe: "
+    "false), so nothing uses it",
 }
 # Requests that may fail, each with the reason.
 KNOWN_MISSING = {
@@ -51,8 +57,11 @@ GLOSSARY_TERM = "amplification"  # a term defined in book/appendices/glossary.md
 def executable_pages() -> list[str]:
     """Pages that are MyST notebooks (a kernelspec in the front matter): they get a launch button."""
     sources = [REPO / f"{p}.md" for p in toc_files(REPO)]
-    return [str(s.relative_to(REPO).with_suffix("")) for s in sources
-            if s.is_file() and "kernelspec:" in s.read_text("utf-8").split("\n---", 1)[0]]
+    return [
+        str(s.relative_to(REPO).with_suffix(""))
+        for s in sources
+        if s.is_file() and "kernelspec:" in s.read_text("utf-8").split("\n---", 1)[0]
+    ]
 
 
 # ---------------------------------------------------------------- fixtures
@@ -105,13 +114,24 @@ def page_in(browser, site):
         page = context.new_page()
         problems: list[str] = []
         # The book is tested as served, offline: CDN scripts (MathJax) are outside it.
-        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(site)
-                   else route.abort())
-        page.on("console", lambda m: m.type == "error" and _unexplained_console(m, site)
-                and problems.append(f"console: {m.text} ({m.location.get('url')})"))
+        page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(site) else route.abort())
+        page.on(
+            "console",
+            lambda m: (
+                m.type == "error"
+                and _unexplained_console(m, site)
+                and problems.append(f"console: {m.text} ({m.location.get('url')})")
+            ),
+        )
         page.on("pageerror", lambda e: not _known_noise(str(e)) and problems.append(f"page error: {e}"))
-        page.on("response", lambda r: r.status >= 400 and urlsplit(r.url).path not in KNOWN_MISSING
-                and problems.append(f"HTTP {r.status}: {r.url}"))
+        page.on(
+            "response",
+            lambda r: (
+                r.status >= 400
+                and urlsplit(r.url).path not in KNOWN_MISSING
+                and problems.append(f"HTTP {r.status}: {r.url}")
+            ),
+        )
         response = page.goto(f"{site}/{path}", wait_until="load")
         assert response is not None and response.ok, f"{path} did not load"
         return page, problems
@@ -175,9 +195,11 @@ def test_no_serious_accessibility_violation(page_in, toc_page):
 
     page, _ = page_in(f"{toc_page}.html")
     violations = Axe().run(page).response["violations"]
-    serious = [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
-               for v in violations
-               if v["impact"] in ("serious", "critical") and v["id"] not in KNOWN_THEME_VIOLATIONS]
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
+        for v in violations
+        if v["impact"] in ("serious", "critical") and v["id"] not in KNOWN_THEME_VIOLATIONS
+    ]
     assert serious == []
 
 

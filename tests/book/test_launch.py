@@ -8,9 +8,9 @@ import pytest
 import yaml
 from docutils import nodes
 
-from diplomacy_course.core import catalog
 from diplomacy_course.book import launch
 from diplomacy_course.book.html_fixes import fix_body, unescape_link_urls
+from diplomacy_course.core import catalog
 
 HUB, REPO_URL = "https://hub.example.org", "https://github.com/org/course-student.git"
 
@@ -19,8 +19,11 @@ def test_the_url_pulls_the_repository_and_opens_the_file_in_jupyterlab():
     url = launch.nbgitpuller_url("assignments/a1/x.ipynb", HUB + "/", REPO_URL, "main", interface="jupyterlab")
     parts = urlsplit(url)
     assert f"{parts.scheme}://{parts.netloc}{parts.path}" == f"{HUB}/hub/user-redirect/git-pull"
-    assert parse_qs(parts.query) == {"repo": [REPO_URL], "branch": ["main"],
-                                     "urlpath": ["lab/tree/course-student/assignments/a1/x.ipynb"]}
+    assert parse_qs(parts.query) == {
+        "repo": [REPO_URL],
+        "branch": ["main"],
+        "urlpath": ["lab/tree/course-student/assignments/a1/x.ipynb"],
+    }
 
 
 def test_the_url_is_encoded_as_the_book_theme_encodes_its_button():
@@ -75,7 +78,8 @@ def test_the_student_environment_can_follow_the_links(repo, package):
 
 def test_bibliography_entries_become_list_items():
     body = '<div role="list" class="citation-list"><div class="citation" role="doc-biblioentry">x</div></div>'
-    assert fix_body(body) == '<div role="list" class="citation-list"><div class="citation" role="listitem">x</div></div>'
+    fixed = '<div role="list" class="citation-list"><div class="citation" role="listitem">x</div></div>'
+    assert fix_body(body) == fixed
 
 
 def test_a_markdown_link_keeps_its_query_string():
@@ -85,4 +89,6 @@ def test_a_markdown_link_keeps_its_query_string():
 
     doctree = publish_doctree("[Open](https://hub.example/git-pull?repo=r&branch=main)\n", parser=Parser())
     unescape_link_urls(doctree)
-    assert [r["refuri"] for r in doctree.findall(nodes.reference)] == ["https://hub.example/git-pull?repo=r&branch=main"]
+    assert [r["refuri"] for r in doctree.findall(nodes.reference)] == [
+        "https://hub.example/git-pull?repo=r&branch=main"
+    ]

@@ -75,8 +75,11 @@ def test_points_in_headings_match_the_graded_cells(sources):
 
 def test_test_cells_open_with_a_docstring(sources):
     for assignment_id, notebook in sources.items():
-        bare = [c.metadata.nbgrader["grade_id"] for c in notebook.cells
-                if is_autograded_test(c) and not c.source.lstrip().startswith('"""')]
+        bare = [
+            c.metadata.nbgrader["grade_id"]
+            for c in notebook.cells
+            if is_autograded_test(c) and not c.source.lstrip().startswith('"""')
+        ]
         assert not bare, f"{assignment_id}: test cells without a one-line docstring: {bare}"
 
 

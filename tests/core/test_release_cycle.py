@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.course import cell_scores, grade, submit
 from diplomacy_course.core.release import release
+from tests.support.course import cell_scores, grade, submit
 
 pytestmark = pytest.mark.slow
 

@@ -13,32 +13,87 @@ import pytest
 from typer.testing import CliRunner
 
 from diplomacy_course.cli import app
-from tests.support.course import REPO
 from diplomacy_course.data import parameters as P
 from diplomacy_course.data.load import TABLES, load_table
 from diplomacy_course.data.schema import DataValidationError, check_dir, validate_dir
 from diplomacy_course.data.simulate import TABLE_FILES, write_all, write_table
+from tests.support.course import REPO
 
 DATASETS = REPO / "datasets"
 
 # The contract with the book chapters and assignments: names and order of columns.
 EXPECTED_COLUMNS = {
-    "accounts": ["account_id", "mission_id", "mission_name", "mission_type", "city", "country_code",
-                 "timezone", "languages", "platform", "opened_on"],
-    "posts": ["post_id", "account_id", "platform", "posted_at", "language", "topic", "format",
-              "target_country", "followers", "impressions", "reach", "likes", "shares", "comments",
-              "video_views", "video_views_definition"],
-    "posts_raw": ["post_id", "account_id", "platform", "posted_at", "language", "topic", "format",
-                  "target_country", "followers", "impressions", "reach", "likes", "shares", "comments",
-                  "video_views"],
+    "accounts": [
+        "account_id",
+        "mission_id",
+        "mission_name",
+        "mission_type",
+        "city",
+        "country_code",
+        "timezone",
+        "languages",
+        "platform",
+        "opened_on",
+    ],
+    "posts": [
+        "post_id",
+        "account_id",
+        "platform",
+        "posted_at",
+        "language",
+        "topic",
+        "format",
+        "target_country",
+        "followers",
+        "impressions",
+        "reach",
+        "likes",
+        "shares",
+        "comments",
+        "video_views",
+        "video_views_definition",
+    ],
+    "posts_raw": [
+        "post_id",
+        "account_id",
+        "platform",
+        "posted_at",
+        "language",
+        "topic",
+        "format",
+        "target_country",
+        "followers",
+        "impressions",
+        "reach",
+        "likes",
+        "shares",
+        "comments",
+        "video_views",
+    ],
     "audience": ["month", "platform", "audience_country", "followers"],
-    "comments": ["comment_id", "post_id", "account_id", "platform", "commented_at", "is_question",
-                 "language", "replied", "replied_at"],
-    "meetings": ["meeting_id", "date", "counterpart", "counterpart_country", "kind", "level", "format",
-                 "duration_minutes"],
+    "comments": [
+        "comment_id",
+        "post_id",
+        "account_id",
+        "platform",
+        "commented_at",
+        "is_question",
+        "language",
+        "replied",
+        "replied_at",
+    ],
+    "meetings": [
+        "meeting_id",
+        "date",
+        "counterpart",
+        "counterpart_country",
+        "kind",
+        "level",
+        "format",
+        "duration_minutes",
+    ],
     "website": ["month", "visitor_country", "section", "sessions"],
-    "events": ["event_id", "start_date", "end_date", "name", "kind", "country_code", "intensity",
-               "description"],
+    "events": ["event_id", "start_date", "end_date", "name", "kind", "country_code", "intensity", "description"],
     "countries": ["country_code", "country_name", "region", "timezone", "languages"],
 }
 
@@ -89,7 +144,8 @@ def test_regenerating_gives_byte_identical_files(tmp_path):
     for name, path in written.items():
         committed = DATASETS / TABLE_FILES[name]
         assert committed.read_bytes() == path.read_bytes(), (
-            f"{committed.name} differs from a fresh generation: run `course data generate`")
+            f"{committed.name} differs from a fresh generation: run `course data generate`"
+        )
 
 
 def test_every_table_has_the_agreed_columns_and_opens_with_plain_pandas():
@@ -233,7 +289,7 @@ def test_far_away_audiences_get_posts_at_night(posts, tables):
 
 def test_crises_raise_volume_and_crisis_topics(posts, tables):
     daily = posts.set_index("posted_at").resample("D").size()
-    spring = lambda year: daily[f"{year}-02-01":f"{year}-04-30"].mean()  # noqa: E731
+    spring = lambda year: daily[f"{year}-02-01" : f"{year}-04-30"].mean()  # noqa: E731
     assert spring(2020) > 1.5 * spring(2019)
     in_event = pd.Series(False, index=posts.index)
     for event in tables["events"].query("kind != 'summit_hosting'").itertuples():
@@ -307,11 +363,13 @@ def test_instagram_video_views_change_definition(tables):
     change = pd.Timestamp(P.INSTAGRAM_VIEWS_CHANGE_DATE, tz="UTC")
     videos = raw[(raw.platform == "instagram") & raw.video_views.notna()]
     per_follower = videos.video_views / videos.followers
-    before = per_follower[stamp[videos.index].between(change - pd.Timedelta(days=365), change,
-                                                      inclusive="left")]
+    before = per_follower[stamp[videos.index].between(change - pd.Timedelta(days=365), change, inclusive="left")]
     after = per_follower[stamp[videos.index].between(change, change + pd.Timedelta(days=365))]
     assert 1.8 < after.median() / before.median() < 3.5
     clean = tables["posts"]
-    labels = clean[clean.platform == "instagram"].groupby(
-        clean.posted_at >= change).video_views_definition.agg(lambda s: set(s.dropna()))
+    labels = (
+        clean[clean.platform == "instagram"]
+        .groupby(clean.posted_at >= change)
+        .video_views_definition.agg(lambda s: set(s.dropna()))
+    )
     assert labels[False] == {"views_3s"} and labels[True] == {"plays"}

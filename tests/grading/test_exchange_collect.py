@@ -21,8 +21,9 @@ COURSE_ID = "digital-diplomacy-by-the-numbers"
 def _as_student(args, home, exchange):
     """Run nbgrader as a student would, from their home folder (nbgrader names the
     student after the operating-system account running it)."""
-    nbgrader_runner.run([*args, f"--course={COURSE_ID}", f"--Exchange.root={exchange}"], home,
-                     extra_env={"HOME": str(home)})
+    nbgrader_runner.run(
+        [*args, f"--course={COURSE_ID}", f"--Exchange.root={exchange}"], home, extra_env={"HOME": str(home)}
+    )
 
 
 def test_collect_gathers_exchange_submissions_and_can_rerun(tmp_path, authored_assignments, monkeypatch):

@@ -12,11 +12,11 @@ import zipfile
 import pytest
 from nbgrader.api import Gradebook
 
-from tests.support.course import cell_scores, grade, submit_notebooks
 from diplomacy_course.core import nbgrader_runner
 from diplomacy_course.core.locations import gradebook_url
-from diplomacy_course.grading.item_analysis import item_analysis
 from diplomacy_course.core.release import release
+from diplomacy_course.grading.item_analysis import item_analysis
+from tests.support.course import cell_scores, grade, submit_notebooks
 from tests.support.variants import questions, read, with_answer
 
 pytestmark = pytest.mark.slow
@@ -24,8 +24,12 @@ pytestmark = pytest.mark.slow
 
 def _class(solution) -> dict:
     qs = questions(solution)
-    return {"solver": solution, "blank_q0": with_answer(solution, qs[0], "stub"),
-            "blank_q1": with_answer(solution, qs[1], "stub"), "useless_q0": with_answer(solution, qs[0], "wrong_value")}
+    return {
+        "solver": solution,
+        "blank_q0": with_answer(solution, qs[0], "stub"),
+        "blank_q1": with_answer(solution, qs[1], "stub"),
+        "useless_q0": with_answer(solution, qs[0], "wrong_value"),
+    }
 
 
 def _make_class(root, assignment) -> dict:
@@ -80,15 +84,15 @@ def test_manual_grades_and_comments_survive_a_rerun(graded):
     after = cell_scores(ours, assignment, "solver")
     assert after[written][0] == 1.5 and after == before
     with Gradebook(gradebook_url(ours)) as gb:
-        assert gb.find_comment(written, assignment.notebook_id, assignment.id,
-                               "solver").manual_comment == "Good memo."
+        assert gb.find_comment(written, assignment.notebook_id, assignment.id, "solver").manual_comment == "Good memo."
 
 
 def test_feedback_shows_scores_but_never_hidden_tests(graded):
     ours, _, assignment, _ = graded
     nbgrader_runner.run(["generate_feedback", assignment.id, "--force"], ours)
-    page = (ours / "grading" / "feedback" / "blank_q0" / assignment.id /
-            assignment.notebook.replace(".ipynb", ".html")).read_text()
+    page = (
+        ours / "grading" / "feedback" / "blank_q0" / assignment.id / assignment.notebook.replace(".ipynb", ".html")
+    ).read_text()
     source = read(assignment.source_dir(ours) / assignment.notebook)
     hidden = {line for cell in source.cells if cell.cell_type == "code" for line in _hidden_test_lines(cell.source)}
     assert hidden, "the assignment has no hidden test to hide"
@@ -140,8 +144,8 @@ def test_item_analysis_reports_each_questions_results(graded, tmp_path):
 
 
 def test_zip_collect_reads_canvas_and_moodle_file_names(tmp_path, authored_assignments):
-    from tests.support.course import copy_course
     from diplomacy_course.grading.zip_collect import zip_collect
+    from tests.support.course import copy_course
 
     assignment = authored_assignments[0]
     root = copy_course(tmp_path / "course")
@@ -149,8 +153,8 @@ def test_zip_collect_reads_canvas_and_moodle_file_names(tmp_path, authored_assig
     stem = assignment.notebook_id
     archive = tmp_path / "download.zip"
     with zipfile.ZipFile(archive, "w") as zf:
-        zf.writestr(f"alice_1234_5678_{stem}.ipynb", notebook)                # Canvas
-        zf.writestr(f"bob_late_2345_6789_{stem}-1.ipynb", notebook)           # Canvas, late resubmission
+        zf.writestr(f"alice_1234_5678_{stem}.ipynb", notebook)  # Canvas
+        zf.writestr(f"bob_late_2345_6789_{stem}-1.ipynb", notebook)  # Canvas, late resubmission
         zf.writestr(f"carol_3456_assignsubmission_file_{stem}.ipynb", notebook)  # Moodle, flattened
     students = zip_collect(assignment, archive, root)
     assert students == ["alice", "bob", "carol"]

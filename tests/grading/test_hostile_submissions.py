@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 from nbgrader.api import Gradebook
 
-from tests.support.course import cell_scores, grade, submit_notebooks
 from diplomacy_course.core.locations import gradebook_url
+from tests.support.course import cell_scores, grade, submit_notebooks
 from tests.support.hostile_bank import auto_total, bank, expected_auto_score
 from tests.support.variants import questions, read
 

@@ -19,8 +19,11 @@ VARIANTS = ("stub", "wrong_value")
 
 
 def hidden_ids(notebook) -> set[str]:
-    return {c.metadata.nbgrader["grade_id"] for c in notebook.cells
-            if c.cell_type == "code" and "BEGIN HIDDEN TESTS" in c.source}
+    return {
+        c.metadata.nbgrader["grade_id"]
+        for c in notebook.cells
+        if c.cell_type == "code" and "BEGIN HIDDEN TESTS" in c.source
+    }
 
 
 @pytest.fixture(scope="module")
@@ -34,16 +37,23 @@ def graded(tmp_path_factory, authored_assignments):
         plans[assignment.id] = (assignment, solution, questions(solution))
         for number, question in enumerate(plans[assignment.id][2]):
             for how in VARIANTS:
-                submit_notebooks(root, assignment, f"q{number:02d}-{how}",
-                                 {assignment.notebook: with_answer(solution, question, how)})
+                submit_notebooks(
+                    root,
+                    assignment,
+                    f"q{number:02d}-{how}",
+                    {assignment.notebook: with_answer(solution, question, how)},
+                )
         grade(root, assignment)
     return root, plans
 
 
 def test_each_wrong_answer_loses_exactly_its_question(graded):
     root, plans = graded
-    problems = [problem for assignment, solution, qs in plans.values()
-                for problem in _unexpected_scores(root, assignment, solution, qs)]
+    problems = [
+        problem
+        for assignment, solution, qs in plans.values()
+        for problem in _unexpected_scores(root, assignment, solution, qs)
+    ]
     assert not problems, "\n".join(problems)
 
 
@@ -53,7 +63,9 @@ def _unexpected_scores(root, assignment, solution, qs):
     for number, question in enumerate(qs):
         own = question.grade_ids(solution)
         for how in VARIANTS:
-            for grade_id, (score, max_score, autograded) in cell_scores(root, assignment, f"q{number:02d}-{how}").items():
+            for grade_id, (score, max_score, autograded) in cell_scores(
+                root, assignment, f"q{number:02d}-{how}"
+            ).items():
                 # a visible check of shape may pass on a useless value; hidden tests must not
                 visible_shape_check = how == "wrong_value" and grade_id in own and grade_id not in hidden
                 if not autograded or visible_shape_check:

@@ -67,7 +67,9 @@ def postgres_url():
     try:
         admin.cursor().execute(f'CREATE DATABASE "{name}"')
         # SQLAlchemy 2.1 maps a bare postgresql:// to psycopg 3; the course installs psycopg2.
-        yield make_url(server).set(drivername="postgresql+psycopg2", database=name).render_as_string(hide_password=False)
+        yield (
+            make_url(server).set(drivername="postgresql+psycopg2", database=name).render_as_string(hide_password=False)
+        )
     finally:
         admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
@@ -92,10 +94,24 @@ def _run_graders(url: str, classes: list[list[str]], ready_dir) -> list[tuple[fl
 
     ready_dir.mkdir()
     graders = [
-        subprocess.Popen([sys.executable, "-c", GRADER, url, str(ready_dir), str(len(classes)), f"grader{i}",
-                          json.dumps(students), json.dumps(CELLS), str(MAX_SCORE)],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                         env=environment())  # nbgrader runs `alembic` by name
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                GRADER,
+                url,
+                str(ready_dir),
+                str(len(classes)),
+                f"grader{i}",
+                json.dumps(students),
+                json.dumps(CELLS),
+                str(MAX_SCORE),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=environment(),
+        )  # nbgrader runs `alembic` by name
         for i, students in enumerate(classes)
     ]
     spans = []
@@ -134,8 +150,11 @@ def test_nbgrader_config_selects_the_gradebook_from_the_environment(postgres_url
 
     from diplomacy_course.core import nbgrader_runner
 
-    nbgrader_runner.run(["db", "student", "add", "s900", "--last-name=Grader", "--first-name=Test"], course_copy,
-                     extra_env={"COURSE_GRADEBOOK_URL": postgres_url})
+    nbgrader_runner.run(
+        ["db", "student", "add", "s900", "--last-name=Grader", "--first-name=Test"],
+        course_copy,
+        extra_env={"COURSE_GRADEBOOK_URL": postgres_url},
+    )
     with Gradebook(postgres_url) as gb:
         assert [s.id for s in gb.students] == ["s900"]
     assert not (course_copy / "grading" / "gradebook.db").exists(), "nbgrader wrote to the SQLite default"

@@ -35,8 +35,14 @@ def test_export_holds_only_student_material(exported):
 
 
 def test_export_has_the_book_its_configuration_and_the_student_environment(exported):
-    for path in ("_config.yml", "_toc.yml", "book/welcome.md", "binder/requirements.txt",
-                 "src/diplomacy_course/data/load.py", "datasets/accounts.csv"):
+    for path in (
+        "_config.yml",
+        "_toc.yml",
+        "book/welcome.md",
+        "binder/requirements.txt",
+        "src/diplomacy_course/data/load.py",
+        "datasets/accounts.csv",
+    ):
         assert (exported / path).is_file(), path
     environment = (exported / "binder/requirements.txt").read_text()
     assert "nbgitpuller" in environment and "jupytext" in environment  # launch links need both on the hub
@@ -49,14 +55,17 @@ MARKER_SEARCHING_TOOLS = {"src/diplomacy_course/grading/feedback.py", "src/diplo
 def test_the_only_leak_check_hits_are_the_tools_naming_markers(exported, repo):
     """export() lets markers through in any package module; only these two have a reason to hold one."""
     leaks = scan([exported], repo / "solutions")
-    assert {l.path.relative_to(exported).as_posix() for l in leaks} <= MARKER_SEARCHING_TOOLS
+    assert {leak.path.relative_to(exported).as_posix() for leak in leaks} <= MARKER_SEARCHING_TOOLS
 
 
 def test_chapters_find_the_exported_data(exported):
     """The chapters' load_table() finds datasets/ by walking up to the export's root."""
     where = subprocess.run(
         [sys.executable, "-c", "from diplomacy_course.core.locations import datasets_dir; print(datasets_dir())"],
-        cwd=exported / "book" / "chapters", capture_output=True, text=True, check=True,
+        cwd=exported / "book" / "chapters",
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     assert where == str((exported / "datasets").resolve())
 

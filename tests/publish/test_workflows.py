@@ -47,7 +47,7 @@ def test_publish_deploys_after_the_build(publish):
 def test_a_failed_build_keeps_its_execution_reports(publish):
     steps = _steps(publish["jobs"]["build"])
     build = next(i for i, s in enumerate(steps) if s.get("run", "").strip() == "./course build")
-    reports = [s for s in steps[build + 1:] if _uses(s) == "actions/upload-artifact"]
+    reports = [s for s in steps[build + 1 :] if _uses(s) == "actions/upload-artifact"]
     assert [(s["if"], s["with"]["path"]) for s in reports] == [("failure()", "_build/html/reports")]
 
 

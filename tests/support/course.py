@@ -7,13 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 import yaml
 from nbgrader.api import Gradebook
 
 from diplomacy_course.core import locations
-from diplomacy_course.grading.autograde import autograde_class
 from diplomacy_course.core.catalog import Assignment
+from diplomacy_course.grading.autograde import autograde_class
 from tests.support.variants import write
 
 REPO = Path(__file__).resolve().parents[2]
@@ -70,8 +69,9 @@ def cell_scores(root: Path, assignment: Assignment, student: str) -> dict[str, t
     """grade id -> (score, max score, autograded) for one student's graded submission."""
     with Gradebook(locations.gradebook_url(root)) as gb:
         submission = gb.find_submission(assignment.id, student)
-        return {g.name: (g.score, g.max_score, g.cell.cell_type == "code")
-                for nb in submission.notebooks for g in nb.grades}
+        return {
+            g.name: (g.score, g.max_score, g.cell.cell_type == "code") for nb in submission.notebooks for g in nb.grades
+        }
 
 
 def grade(root: Path, assignment: Assignment, **kwargs) -> None:

@@ -9,20 +9,22 @@ questions, so the bank works for any assignment.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import nbformat
 
 from tests.support.variants import STUB, Question, is_autograded_test, questions
 
 # The grading root is four levels above a notebook in grading/autograded/<student>/<assignment>/.
-OUTSIDE_READ = ("import os\n"
-                "try:\n"
-                "    os.system('cp ../../../../solutions/{assignment}/{notebook} stolen.ipynb')\n"
-                "except PermissionError:\n"
-                "    pass\n"
-                "secret = open('../../../../solutions/{assignment}/{notebook}').read()\n")
+OUTSIDE_READ = (
+    "import os\n"
+    "try:\n"
+    "    os.system('cp ../../../../solutions/{assignment}/{notebook} stolen.ipynb')\n"
+    "except PermissionError:\n"
+    "    pass\n"
+    "secret = open('../../../../solutions/{assignment}/{notebook}').read()\n"
+)
 
 
 @dataclass
@@ -43,9 +45,16 @@ def _edit_answer(notebook, question: Question, prefix: str = "", suffix: str = "
     return changed
 
 
-def _first(qs): return qs[0]
-def _last(qs): return qs[-1]
-def _middle(qs): return qs[len(qs) // 2]
+def _first(qs):
+    return qs[0]
+
+
+def _last(qs):
+    return qs[-1]
+
+
+def _middle(qs):
+    return qs[len(qs) // 2]
 
 
 def _delete_question(notebook, question: Question):
@@ -76,26 +85,48 @@ def bank(assignment_id: str, notebook_name: str) -> list[Case]:
     outside = OUTSIDE_READ.format(assignment=assignment_id, notebook=notebook_name)
     same = lambda nb: {notebook_name: nb}  # noqa: E731
     return [
-        Case("infinite_loop", lambda nb, qs: same(_edit_answer(nb, _first(qs), "while True:\n    pass\n")),
-             lambda qs: [_first(qs)]),
-        Case("kernel_crash", lambda nb, qs: same(_edit_answer(nb, _last(qs), "import os\nos._exit(1)\n")),
-             lambda qs: [_last(qs)]),
-        Case("memory_hog", lambda nb, qs: same(_edit_answer(
-            nb, _middle(qs), "hog = [bytearray(256 * 2**20) for _ in range(64)]\n")),
-             lambda qs: [_middle(qs)]),
-        Case("syntax_error", lambda nb, qs: same(_edit_answer(nb, _middle(qs), "def broken(:\n    pass\n")),
-             lambda qs: [_middle(qs)]),
+        Case(
+            "infinite_loop",
+            lambda nb, qs: same(_edit_answer(nb, _first(qs), "while True:\n    pass\n")),
+            lambda qs: [_first(qs)],
+        ),
+        Case(
+            "kernel_crash",
+            lambda nb, qs: same(_edit_answer(nb, _last(qs), "import os\nos._exit(1)\n")),
+            lambda qs: [_last(qs)],
+        ),
+        Case(
+            "memory_hog",
+            lambda nb, qs: same(_edit_answer(nb, _middle(qs), "hog = [bytearray(256 * 2**20) for _ in range(64)]\n")),
+            lambda qs: [_middle(qs)],
+        ),
+        Case(
+            "syntax_error",
+            lambda nb, qs: same(_edit_answer(nb, _middle(qs), "def broken(:\n    pass\n")),
+            lambda qs: [_middle(qs)],
+        ),
         Case("deleted_cells", lambda nb, qs: same(_delete_question(nb, _first(qs))), lambda qs: [_first(qs)]),
         Case("edited_test_cell", lambda nb, qs: same(_edit_tests(nb, _first(qs))), lambda qs: [_first(qs)]),
         Case("tampered_metadata", lambda nb, qs: same(_tamper_metadata(nb, _first(qs))), lambda qs: [_first(qs)]),
         Case("renamed_notebook", lambda nb, qs: {"my-final-version.ipynb": nb}, lambda qs: None),
         Case("missing_notebook", lambda nb, qs: {}, lambda qs: None),
-        Case("extra_notebook", lambda nb, qs: {notebook_name: nb, "scratch.ipynb": nbformat.v4.new_notebook()},
-             lambda qs: []),
-        Case("gigantic_output", lambda nb, qs: same(_edit_answer(
-            nb, _first(qs), suffix="\nfor _ in range(200):\n    print('x' * 100_000)\n")), lambda qs: []),
-        Case("reads_outside_its_folder", lambda nb, qs: same(_edit_answer(nb, _first(qs), outside)),
-             lambda qs: [_first(qs)]),
+        Case(
+            "extra_notebook",
+            lambda nb, qs: {notebook_name: nb, "scratch.ipynb": nbformat.v4.new_notebook()},
+            lambda qs: [],
+        ),
+        Case(
+            "gigantic_output",
+            lambda nb, qs: same(
+                _edit_answer(nb, _first(qs), suffix="\nfor _ in range(200):\n    print('x' * 100_000)\n")
+            ),
+            lambda qs: [],
+        ),
+        Case(
+            "reads_outside_its_folder",
+            lambda nb, qs: same(_edit_answer(nb, _first(qs), outside)),
+            lambda qs: [_first(qs)],
+        ),
     ]
 
 

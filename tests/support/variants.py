@@ -76,8 +76,10 @@ def with_answer(notebook, question: Question, how: str):
     if how == "stub":
         cell.source = STUB
     elif how == "wrong_value":
-        sabotage = [f"{name} = (lambda *args, **kwargs: None) if callable({name}) else None"
-                    for name in defined_names(cell.source)]
+        sabotage = [
+            f"{name} = (lambda *args, **kwargs: None) if callable({name}) else None"
+            for name in defined_names(cell.source)
+        ]
         assert sabotage, f"answer cell {question.answer_cell} defines no name to get wrong"
         undo_figures = "import matplotlib.pyplot as _plt\n_plt.close('all')"
         cell.source = cell.source + "\n\n" + "\n".join(sabotage) + "\n" + undo_figures

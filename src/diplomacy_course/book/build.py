@@ -51,8 +51,7 @@ def invalidate_stale_executions(root: Path) -> list[Path]:
     """Drop cached executions of pages whose datasets changed; return those pages."""
     stamp_file = _build_dir(root) / STAMPS
     old = json.loads(stamp_file.read_text()) if stamp_file.is_file() else {}
-    new = {str(p.relative_to(root)): data_fingerprint(tables_read_by(p), root)
-           for p in _executable_pages(root)}
+    new = {str(p.relative_to(root)): data_fingerprint(tables_read_by(p), root) for p in _executable_pages(root)}
     stale = [root / page for page, stamp in new.items() if old.get(page) not in (None, stamp)]
     if stale and _cache_dir(root).is_dir():
         _forget_cached(stale, root)
@@ -80,8 +79,7 @@ def build_book(root: Path | None = None, *, strict: bool = True, quiet: bool = F
     command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "--path-output", str(root)]
     if strict:
         command += ["-W", "-n", "--keep-going"]
-    done = subprocess.run(command, cwd=root, env=environment(),
-                          stdout=subprocess.DEVNULL if quiet else None)
+    done = subprocess.run(command, cwd=root, env=environment(), stdout=subprocess.DEVNULL if quiet else None)
     if done.returncode != 0:
         raise RuntimeError(
             f"The book build failed (exit {done.returncode}); the messages above say which page. "

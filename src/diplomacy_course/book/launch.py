@@ -54,9 +54,15 @@ def repo_name(repo_url: str) -> str:
     return re.sub(r"\.git$", "", repo_url.rstrip("/").rsplit("/", 1)[-1])
 
 
-def nbgitpuller_url(path: str, hub: str | None = None, repo: str | None = None,
-                    branch: str | None = None, *, interface: str | None = None,
-                    root: Path | None = None) -> str:
+def nbgitpuller_url(
+    path: str,
+    hub: str | None = None,
+    repo: str | None = None,
+    branch: str | None = None,
+    *,
+    interface: str | None = None,
+    root: Path | None = None,
+) -> str:
     """The hub link that pulls ``repo`` at ``branch`` and opens ``path`` (relative to the repo).
 
     Encoded exactly as sphinx-book-theme encodes its JupyterHub button.
@@ -65,9 +71,11 @@ def nbgitpuller_url(path: str, hub: str | None = None, repo: str | None = None,
         defaults = settings(root)
         hub, repo = hub or defaults.hub, repo or defaults.repo
         branch, interface = branch or defaults.branch, interface or defaults.interface
-    if not hub or not repo:
-        raise ValueError("No JupyterHub or repository URL: set launch_buttons.jupyterhub_url and "
-                         "repository.url in _config.yml.")
+    if not hub or not repo or not branch or interface not in INTERFACES:
+        raise ValueError(
+            "No JupyterHub, repository or branch, or an unknown notebook interface: set "
+            "launch_buttons.jupyterhub_url, repository.url and repository.branch in _config.yml."
+        )
     urlpath = f"{INTERFACES[interface]}/{repo_name(repo)}/{path.lstrip('/')}"
     query = urlencode({"repo": repo, "urlpath": urlpath, "branch": branch}, safe="/")
     return f"{hub.rstrip('/')}/hub/user-redirect/git-pull?{query}"

@@ -35,14 +35,22 @@ class Assignment:
 ASSIGNMENTS: dict[str, Assignment] = {
     a.id: a
     for a in (
-        Assignment("a1", "Measuring engagement", "measuring-engagement.ipynb",
-                   ("posts_raw.csv.gz", "accounts.csv")),
-        Assignment("a2", "Time and audience", "time-and-audience.ipynb",
-                   ("posts.csv.gz", "accounts.csv", "audience.csv")),
-        Assignment("a3", "Remote and dialogic diplomacy", "remote-and-dialogic.ipynb",
-                   ("meetings.csv", "comments.csv.gz", "posts.csv.gz", "events.csv")),
-        Assignment("a4", "Measurable goals for a ministry strategy", "measurable-goals.ipynb",
-                   ("posts.csv.gz", "comments.csv.gz", "audience.csv", "website.csv")),
+        Assignment("a1", "Measuring engagement", "measuring-engagement.ipynb", ("posts_raw.csv.gz", "accounts.csv")),
+        Assignment(
+            "a2", "Time and audience", "time-and-audience.ipynb", ("posts.csv.gz", "accounts.csv", "audience.csv")
+        ),
+        Assignment(
+            "a3",
+            "Remote and dialogic diplomacy",
+            "remote-and-dialogic.ipynb",
+            ("meetings.csv", "comments.csv.gz", "posts.csv.gz", "events.csv"),
+        ),
+        Assignment(
+            "a4",
+            "Measurable goals for a ministry strategy",
+            "measurable-goals.ipynb",
+            ("posts.csv.gz", "comments.csv.gz", "audience.csv", "website.csv"),
+        ),
     )
 }
 

@@ -21,7 +21,7 @@ def chosen_assignments(assignment_ids: list[str] | None) -> list[catalog.Assignm
 
 
 @app.command()
-def release(assignment_ids: list[str] = typer.Argument(None, help="e.g. a1 a2; default: all")) -> None:
+def release(assignment_ids: list[str] | None = typer.Argument(None, help="e.g. a1 a2; default: all")) -> None:
     """Generate the student release in assignments/ from solutions/ (with its data files)."""
     from diplomacy_course.core.release import release as release_one
 

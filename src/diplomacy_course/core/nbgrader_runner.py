@@ -30,15 +30,22 @@ def environment(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def run(args: list[str], root: Path, *, db_url: str | None = None,
-        extra_env: dict[str, str] | None = None, check: bool = True,
-        timeout: float | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    args: list[str],
+    root: Path,
+    *,
+    db_url: str | None = None,
+    extra_env: dict[str, str] | None = None,
+    check: bool = True,
+    timeout: float | None = None,
+) -> subprocess.CompletedProcess[str]:
     """Run ``nbgrader ARGS`` in the course root and return the finished process."""
     command = [sys.executable, "-m", "nbgrader", *args]
     if db_url:
         command.append(f"--CourseDirectory.db_url={db_url}")
-    done = subprocess.run(command, cwd=root, env=environment(extra_env), text=True,
-                          capture_output=True, timeout=timeout)
+    done = subprocess.run(
+        command, cwd=root, env=environment(extra_env), text=True, capture_output=True, timeout=timeout
+    )
     if check and done.returncode != 0:
         tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-25:])
         raise NbgraderError(f"`nbgrader {' '.join(args)}` failed (exit {done.returncode}):\n{tail}")

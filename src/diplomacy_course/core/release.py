@@ -13,8 +13,7 @@ import filecmp
 import shutil
 from pathlib import Path
 
-from diplomacy_course.core import locations
-from diplomacy_course.core import nbgrader_runner
+from diplomacy_course.core import locations, nbgrader_runner
 from diplomacy_course.core.catalog import Assignment
 
 DATA_FOLDER = "data"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -14,8 +13,8 @@ app = typer.Typer(no_args_is_help=True)
 
 @app.command("generate")
 def generate(
-    out: Optional[Path] = typer.Option(None, "--out", help="Folder to write to (default: datasets/)."),
-    seed: Optional[int] = typer.Option(None, "--seed", help="Random seed (default: the committed one)."),
+    out: Path | None = typer.Option(None, "--out", help="Folder to write to (default: datasets/)."),
+    seed: int | None = typer.Option(None, "--seed", help="Random seed (default: the committed one)."),
 ) -> None:
     """Simulate every table and write it (byte-identical for the same seed)."""
     from diplomacy_course.data import parameters
@@ -28,7 +27,7 @@ def generate(
 
 @app.command("validate")
 def validate(
-    dir: Optional[Path] = typer.Option(None, "--dir", help="Folder holding the tables (default: datasets/)."),
+    dir: Path | None = typer.Option(None, "--dir", help="Folder holding the tables (default: datasets/)."),
 ) -> None:
     """Check every table against its schema and the keys between tables; exit 1 on problems."""
     from diplomacy_course.data.load import resolve_dir

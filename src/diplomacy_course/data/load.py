@@ -29,21 +29,32 @@ class TableSpec:
     key: str | None = None
 
 
-_COUNTS = {"likes": "int64", "shares": "int64", "comments": "int64", "followers": "int64",
-           "impressions": "Int64", "reach": "Int64", "video_views": "Int64"}
+_COUNTS = {
+    "likes": "int64",
+    "shares": "int64",
+    "comments": "int64",
+    "followers": "int64",
+    "impressions": "Int64",
+    "reach": "Int64",
+    "video_views": "Int64",
+}
 
 TABLES: dict[str, TableSpec] = {
     "accounts": TableSpec("accounts.csv", dates=("opened_on",), key="account_id"),
     "posts": TableSpec("posts.csv.gz", dtypes=_COUNTS, timestamps=("posted_at",), key="post_id"),
     "posts_raw": TableSpec("posts_raw.csv.gz", dtypes=_COUNTS),
     "audience": TableSpec("audience.csv", dtypes={"followers": "int64"}, dates=("month",)),
-    "comments": TableSpec("comments.csv.gz", dtypes={"is_question": "bool", "replied": "bool"},
-                          timestamps=("commented_at", "replied_at"), key="comment_id"),
-    "meetings": TableSpec("meetings.csv", dtypes={"duration_minutes": "int64"}, dates=("date",),
-                          key="meeting_id"),
+    "comments": TableSpec(
+        "comments.csv.gz",
+        dtypes={"is_question": "bool", "replied": "bool"},
+        timestamps=("commented_at", "replied_at"),
+        key="comment_id",
+    ),
+    "meetings": TableSpec("meetings.csv", dtypes={"duration_minutes": "int64"}, dates=("date",), key="meeting_id"),
     "website": TableSpec("website.csv", dtypes={"sessions": "int64"}, dates=("month",)),
-    "events": TableSpec("events.csv", dtypes={"intensity": "float64"}, dates=("start_date", "end_date"),
-                        key="event_id"),
+    "events": TableSpec(
+        "events.csv", dtypes={"intensity": "float64"}, dates=("start_date", "end_date"), key="event_id"
+    ),
     "countries": TableSpec("countries.csv", key="country_code"),
 }
 
@@ -66,8 +77,7 @@ def load_table(name: str, root: Path | str | None = None) -> pd.DataFrame:
         raise KeyError(f"Unknown table {name!r}; known tables: {', '.join(TABLES)}")
     spec = TABLES[name]
     # keep_default_na=False + na_values=[""]: only empty cells are missing ("NA" could be a code)
-    df = pd.read_csv(resolve_dir(root) / spec.file, dtype=spec.dtypes, keep_default_na=False,
-                     na_values=[""])
+    df = pd.read_csv(resolve_dir(root) / spec.file, dtype=spec.dtypes, keep_default_na=False, na_values=[""])
     for column in spec.dates:
         df[column] = pd.to_datetime(df[column], format=DATE_FORMAT)
     for column in spec.timestamps:

@@ -172,16 +172,50 @@ WEEKDAY_POSTING = (1.1, 1.1, 1.1, 1.1, 1.0, 0.5, 0.35)  # Mon..Sun; DF5: Sundays
 # Local hour at which staff post (office hours, a few evening and scheduled posts);
 # relative weights, hours 0..23. assumption.
 POSTING_HOUR_WEIGHTS = (
-    0.2, 0.1, 0.1, 0.1, 0.2, 0.5, 1.0, 2.5, 5.0, 7.0, 7.0, 6.0,
-    4.0, 4.5, 5.0, 4.5, 3.5, 2.5, 2.0, 2.0, 1.5, 1.0, 0.5, 0.3,
+    0.2,
+    0.1,
+    0.1,
+    0.1,
+    0.2,
+    0.5,
+    1.0,
+    2.5,
+    5.0,
+    7.0,
+    7.0,
+    6.0,
+    4.0,
+    4.5,
+    5.0,
+    4.5,
+    3.5,
+    2.5,
+    2.0,
+    2.0,
+    1.5,
+    1.0,
+    0.5,
+    0.3,
 )
 
 # Topic mix (assumption; DF3: Kemlu Instagram 2019 mostly events/achievements/greetings).
 BASE_TOPIC_WEIGHTS = {
-    "hq": {"consular": 0.14, "economic": 0.16, "public_cultural": 0.2, "multilateral": 0.24,
-           "crisis": 0.04, "ceremonial": 0.22},
-    "mission": {"consular": 0.2, "economic": 0.2, "public_cultural": 0.3, "multilateral": 0.06,
-                "crisis": 0.03, "ceremonial": 0.21},
+    "hq": {
+        "consular": 0.14,
+        "economic": 0.16,
+        "public_cultural": 0.2,
+        "multilateral": 0.24,
+        "crisis": 0.04,
+        "ceremonial": 0.22,
+    },
+    "mission": {
+        "consular": 0.2,
+        "economic": 0.2,
+        "public_cultural": 0.3,
+        "multilateral": 0.06,
+        "crisis": 0.03,
+        "ceremonial": 0.21,
+    },
 }
 CRISIS_TOPIC_SHIFT = 0.45  # assumption: crisis share rises by 0.45 x intensity (DF5: COVID top topic Q1 2020)
 SUMMIT_MULTILATERAL_SHIFT = 0.35  # assumption: hosting year tilts towards multilateral posts
@@ -200,8 +234,7 @@ MISSION_HOME_TARGET_SHARE = {"consular": 0.35, "other": 0.05}
 # --- engagement ---------------------------------------------------------------
 # Median engagements / followers per post. DF2: Rival IQ 2023 medians by followers:
 # TikTok 5.69%, Instagram 0.47%, Facebook 0.06%, X 0.035%. YouTube: assumption.
-ENGAGEMENT_RATE = {"x": 0.00035, "instagram": 0.0047, "facebook": 0.0006, "youtube": 0.002,
-                   "tiktok": 0.0569}
+ENGAGEMENT_RATE = {"x": 0.00035, "instagram": 0.0047, "facebook": 0.0006, "youtube": 0.002, "tiktok": 0.0569}
 ENGAGEMENT_SIZE_ELASTICITY = -0.15  # assumption: small accounts engage a larger share of followers
 ENGAGEMENT_SIZE_REFERENCE = 150_000  # followers at which the rates above apply (DF5 scale)
 ENGAGEMENT_LOG_SD = 1.15  # DF5: lognormal with log-SD about 1-1.5
@@ -209,8 +242,14 @@ VIRAL_PROBABILITY = 0.004  # assumption: a few viral posts ...
 VIRAL_MULTIPLIER_RANGE = (8.0, 40.0)  # ... reaching 8-40 times their usual engagement
 # Split of engagements: DF5 "likes run a few times shares".
 ENGAGEMENT_SPLIT = {"likes": 0.8, "shares": 0.13, "comments": 0.07}
-TOPIC_ENGAGEMENT = {"consular": 0.9, "economic": 0.8, "public_cultural": 1.25, "multilateral": 0.85,
-                    "crisis": 1.5, "ceremonial": 1.0}  # assumption
+TOPIC_ENGAGEMENT = {
+    "consular": 0.9,
+    "economic": 0.8,
+    "public_cultural": 1.25,
+    "multilateral": 0.85,
+    "crisis": 1.5,
+    "ceremonial": 1.0,
+}  # assumption
 FORMAT_ENGAGEMENT = {"text": 0.7, "image": 1.0, "video": 1.3, "link": 0.6}  # assumption
 # Audience local time (DF5: weekday mornings do best for government accounts; Sundays quieter).
 WEEKDAY_MORNING_HOURS = (7, 11)  # inclusive start, exclusive end, audience local time
@@ -228,8 +267,7 @@ IMPRESSIONS_ENGAGEMENT_LINK = 0.7  # assumption: viral posts are also seen more
 API_FAILURE_RATE = 0.03  # brief: ~3% of reported metrics missing from API failures
 REACH_FREQUENCY_RANGE = (1.1, 1.6)  # assumption: impressions / reach (Instagram, Facebook)
 # Video views per follower (assumption) and Instagram's definition change (brief).
-VIDEO_VIEWS_PER_FOLLOWER = {"x": 0.08, "instagram": 0.3, "facebook": 0.1, "youtube": 0.4,
-                            "tiktok": 1.2}
+VIDEO_VIEWS_PER_FOLLOWER = {"x": 0.08, "instagram": 0.3, "facebook": 0.1, "youtube": 0.4, "tiktok": 1.2}
 INSTAGRAM_VIEWS_CHANGE_DATE = "2021-07-01"
 INSTAGRAM_3S_SHARE_OF_PLAYS = 0.4  # brief: raw values jump x~2.5 at the change
 
@@ -266,9 +304,16 @@ MEETINGS_YEAR_FACTOR = {2020: 0.85, 2022: 1.2}  # assumption: pandemic dip; summ
 # Share of meetings held virtually / hybrid by year (brief: almost none before 2020,
 # majority in 2020, settling at 20-30% virtual+hybrid by 2023-25).
 REMOTE_SHARE_BY_YEAR = {
-    2016: (0.01, 0.0), 2017: (0.01, 0.0), 2018: (0.015, 0.005), 2019: (0.02, 0.005),
-    2020: (0.62, 0.06), 2021: (0.52, 0.1), 2022: (0.2, 0.12), 2023: (0.13, 0.11),
-    2024: (0.12, 0.12), 2025: (0.11, 0.13),
+    2016: (0.01, 0.0),
+    2017: (0.01, 0.0),
+    2018: (0.015, 0.005),
+    2019: (0.02, 0.005),
+    2020: (0.62, 0.06),
+    2021: (0.52, 0.1),
+    2022: (0.2, 0.12),
+    2023: (0.13, 0.11),
+    2024: (0.12, 0.12),
+    2025: (0.11, 0.13),
 }
 PANDEMIC_REMOTE_FROM = "2020-03-01"  # before this 2020 uses the 2019 shares
 MULTILATERAL_SHARE = 0.35  # assumption
@@ -280,8 +325,14 @@ DURATION_MINUTES = {"in_person": (75, 0.4), "virtual": (55, 0.35), "hybrid": (90
 WEBSITE_SESSIONS_PER_MONTH_2016 = 260_000  # assumption: ministry-wide, all countries
 WEBSITE_HOME_SHARE = 0.6  # assumption
 WEBSITE_GROWTH_PER_YEAR = 0.07  # assumption
-WEBSITE_SECTION_WEIGHTS = {"news": 0.22, "consular_services": 0.2, "travel_advice": 0.12,
-                           "visa": 0.22, "about": 0.08, "press_releases": 0.16}
+WEBSITE_SECTION_WEIGHTS = {
+    "news": 0.22,
+    "consular_services": 0.2,
+    "travel_advice": 0.12,
+    "visa": 0.22,
+    "about": 0.08,
+    "press_releases": 0.16,
+}
 WEBSITE_CRISIS_BOOST = {"travel_advice": 6.0, "consular_services": 3.0, "news": 1.0}  # x intensity
 WEBSITE_NOISE_LOG_SD = 0.12  # assumption
 
@@ -290,33 +341,136 @@ WEBSITE_NOISE_LOG_SD = 0.12  # assumption
 # Apart from the COVID-19 pandemic, these events are invented for the fictional
 # ministry; real places are only settings.
 EVENTS = (
-    ("ev01", "2016-06-20", "2016-07-24", "Trawler Bintang Selat hostage crisis", "consular_crisis",
-     "PH", 0.5, "Seven crew of a Maritiman fishing trawler are held hostage at sea; the ministry "
-     "negotiates their release."),
-    ("ev02", "2017-09-04", "2017-09-22", "Migrant workers' wage dispute in Jeddah", "consular_crisis",
-     "SA", 0.35, "Hundreds of Maritiman workers ask the consulate general for help over unpaid wages."),
-    ("ev03", "2018-06-18", "2018-07-08", "Earthquake in western Japan", "natural_disaster", "JP", 0.45,
-     "An earthquake near Osaka; the embassy traces Maritiman students and trainees."),
-    ("ev04", "2019-04-15", "2019-05-05", "Regional election tension", "political_tension", "MY", 0.3,
-     "Protests around a contested election in a neighbouring state; travel advice updated."),
-    ("ev05", "2019-11-08", "2019-11-30", "Typhoon Kirana", "natural_disaster", "XM", 0.55,
-     "A typhoon hits the Selat islands; partners offer relief and missions relay aid."),
-    ("ev06", "2020-01-20", "2021-12-31", "COVID-19 pandemic", "pandemic", "", 1.0,
-     "The pandemic: border closures, stranded citizens, repatriation flights, remote diplomacy."),
-    ("ev07", "2020-01-30", "2020-02-16", "Operation Pulang: evacuation from Wuhan", "evacuation", "CN",
-     0.9, "About 240 Maritiman citizens are flown home from Wuhan and observed for 14 days."),
-    ("ev08", "2020-10-01", "2021-06-30", "Vaccine diplomacy drive", "vaccine_drive", "", 0.5,
-     "The ministry negotiates vaccine supplies and co-chairs a vaccine-access group."),
-    ("ev09", "2022-01-01", "2022-12-31", "IPOF presidency", "summit_hosting", "XM", 0.25,
-     "Maritima holds the rotating presidency of the (fictional) Indo-Pacific Ocean Forum."),
-    ("ev10", "2022-11-14", "2022-11-18", "IPOF summit in Port Selat", "summit_hosting", "XM", 0.9,
-     "Leaders' summit week of the Indo-Pacific Ocean Forum, hosted in Port Selat."),
-    ("ev11", "2023-10-09", "2023-11-05", "Evacuation from a conflict zone via Cairo", "evacuation",
-     "EG", 0.6, "Maritiman citizens leave a conflict zone overland and are flown home via Cairo."),
-    ("ev12", "2024-06-10", "2024-06-30", "Pilgrimage season heatwave", "consular_crisis", "SA", 0.45,
-     "Extreme heat during the pilgrimage; the consulate general searches for missing pilgrims."),
-    ("ev13", "2025-03-03", "2025-03-20", "Volcanic ash cloud over Port Selat", "natural_disaster", "XM",
-     0.4, "Flights grounded for days; stranded travellers abroad ask missions for help."),
+    (
+        "ev01",
+        "2016-06-20",
+        "2016-07-24",
+        "Trawler Bintang Selat hostage crisis",
+        "consular_crisis",
+        "PH",
+        0.5,
+        "Seven crew of a Maritiman fishing trawler are held hostage at sea; the ministry negotiates their release.",
+    ),
+    (
+        "ev02",
+        "2017-09-04",
+        "2017-09-22",
+        "Migrant workers' wage dispute in Jeddah",
+        "consular_crisis",
+        "SA",
+        0.35,
+        "Hundreds of Maritiman workers ask the consulate general for help over unpaid wages.",
+    ),
+    (
+        "ev03",
+        "2018-06-18",
+        "2018-07-08",
+        "Earthquake in western Japan",
+        "natural_disaster",
+        "JP",
+        0.45,
+        "An earthquake near Osaka; the embassy traces Maritiman students and trainees.",
+    ),
+    (
+        "ev04",
+        "2019-04-15",
+        "2019-05-05",
+        "Regional election tension",
+        "political_tension",
+        "MY",
+        0.3,
+        "Protests around a contested election in a neighbouring state; travel advice updated.",
+    ),
+    (
+        "ev05",
+        "2019-11-08",
+        "2019-11-30",
+        "Typhoon Kirana",
+        "natural_disaster",
+        "XM",
+        0.55,
+        "A typhoon hits the Selat islands; partners offer relief and missions relay aid.",
+    ),
+    (
+        "ev06",
+        "2020-01-20",
+        "2021-12-31",
+        "COVID-19 pandemic",
+        "pandemic",
+        "",
+        1.0,
+        "The pandemic: border closures, stranded citizens, repatriation flights, remote diplomacy.",
+    ),
+    (
+        "ev07",
+        "2020-01-30",
+        "2020-02-16",
+        "Operation Pulang: evacuation from Wuhan",
+        "evacuation",
+        "CN",
+        0.9,
+        "About 240 Maritiman citizens are flown home from Wuhan and observed for 14 days.",
+    ),
+    (
+        "ev08",
+        "2020-10-01",
+        "2021-06-30",
+        "Vaccine diplomacy drive",
+        "vaccine_drive",
+        "",
+        0.5,
+        "The ministry negotiates vaccine supplies and co-chairs a vaccine-access group.",
+    ),
+    (
+        "ev09",
+        "2022-01-01",
+        "2022-12-31",
+        "IPOF presidency",
+        "summit_hosting",
+        "XM",
+        0.25,
+        "Maritima holds the rotating presidency of the (fictional) Indo-Pacific Ocean Forum.",
+    ),
+    (
+        "ev10",
+        "2022-11-14",
+        "2022-11-18",
+        "IPOF summit in Port Selat",
+        "summit_hosting",
+        "XM",
+        0.9,
+        "Leaders' summit week of the Indo-Pacific Ocean Forum, hosted in Port Selat.",
+    ),
+    (
+        "ev11",
+        "2023-10-09",
+        "2023-11-05",
+        "Evacuation from a conflict zone via Cairo",
+        "evacuation",
+        "EG",
+        0.6,
+        "Maritiman citizens leave a conflict zone overland and are flown home via Cairo.",
+    ),
+    (
+        "ev12",
+        "2024-06-10",
+        "2024-06-30",
+        "Pilgrimage season heatwave",
+        "consular_crisis",
+        "SA",
+        0.45,
+        "Extreme heat during the pilgrimage; the consulate general searches for missing pilgrims.",
+    ),
+    (
+        "ev13",
+        "2025-03-03",
+        "2025-03-20",
+        "Volcanic ash cloud over Port Selat",
+        "natural_disaster",
+        "XM",
+        0.4,
+        "Flights grounded for days; stranded travellers abroad ask missions for help.",
+    ),
 )
 FOREIGN_EVENT_WEIGHT_AT_HQ = 0.6  # assumption: HQ also covers crises in host countries
 HOME_EVENT_WEIGHT_AT_MISSIONS = 0.3  # assumption: missions relay crises at home

@@ -68,16 +68,14 @@ def _years_since_start(timestamps: pd.DatetimeIndex) -> np.ndarray:
 
 def make_countries() -> pd.DataFrame:
     rows = [
-        {"country_code": code, "country_name": name, "region": region, "timezone": tz,
-         "languages": langs}
+        {"country_code": code, "country_name": name, "region": region, "timezone": tz, "languages": langs}
         for code, (name, region, tz, langs) in P.COUNTRIES.items()
     ]
     return pd.DataFrame(rows)
 
 
 def make_events() -> pd.DataFrame:
-    columns = ["event_id", "start_date", "end_date", "name", "kind", "country_code", "intensity",
-               "description"]
+    columns = ["event_id", "start_date", "end_date", "name", "kind", "country_code", "intensity", "description"]
     return pd.DataFrame(list(P.EVENTS), columns=columns)
 
 
@@ -155,13 +153,21 @@ def make_accounts(rng: np.random.Generator) -> pd.DataFrame:
             noise = 1.0 if is_hq else float(np.exp(rng.normal(0, P.MISSION_SIZE_LOG_SD)))
             if not runs[platform]:
                 continue
-            rows.append({
-                "account_id": f"{mission_id}-{platform}", "mission_id": mission_id,
-                "mission_name": _mission_name(mtype, city), "mission_type": mtype, "city": city,
-                "country_code": country, "timezone": tz,
-                "languages": _mission_languages(mission_id, country), "platform": platform,
-                "opened_on": opened, "size_factor": size * noise,
-            })
+            rows.append(
+                {
+                    "account_id": f"{mission_id}-{platform}",
+                    "mission_id": mission_id,
+                    "mission_name": _mission_name(mtype, city),
+                    "mission_type": mtype,
+                    "city": city,
+                    "country_code": country,
+                    "timezone": tz,
+                    "languages": _mission_languages(mission_id, country),
+                    "platform": platform,
+                    "opened_on": opened,
+                    "size_factor": size * noise,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -247,8 +253,9 @@ def _choose_targets(rng, posts: pd.DataFrame, accounts: pd.DataFrame) -> np.ndar
     is_hq = (posts.mission_id == P.HQ_ID).to_numpy()
     u = rng.random(len(posts))
     foreign_for_hq = rng.choice(hosts.index.to_numpy(), size=len(posts), p=(hosts / hosts.sum()).to_numpy())
-    home_share = np.where(posts.topic == "consular", P.MISSION_HOME_TARGET_SHARE["consular"],
-                          P.MISSION_HOME_TARGET_SHARE["other"])
+    home_share = np.where(
+        posts.topic == "consular", P.MISSION_HOME_TARGET_SHARE["consular"], P.MISSION_HOME_TARGET_SHARE["other"]
+    )
     hq_target = np.where(u < P.HQ_HOME_TARGET_SHARE, P.HOME_CODE, foreign_for_hq)
     mission_target = np.where(u < home_share, P.HOME_CODE, posts.country_code.to_numpy())
     return np.where(is_hq, hq_target, mission_target).astype(object)
@@ -300,7 +307,8 @@ def _post_skeleton(rng, accounts, rates, days) -> pd.DataFrame:
     posts["account_idx"], posts["day_idx"] = account_idx, day_idx
     posts["posted_at"] = _local_to_utc(local, posts.timezone)
     inside = (posts.posted_at >= pd.Timestamp(P.START_DATE, tz="UTC")) & (
-        posts.posted_at < pd.Timestamp(P.END_DATE, tz="UTC") + pd.Timedelta(days=1))
+        posts.posted_at < pd.Timestamp(P.END_DATE, tz="UTC") + pd.Timedelta(days=1)
+    )
     return posts[inside].sort_values(["posted_at", "account_id"], kind="stable").reset_index(drop=True)
 
 
@@ -308,8 +316,9 @@ def _describe_posts(rng, posts, accounts, crisis, summit) -> pd.DataFrame:
     """Topic, audience, language and format of each post."""
     a, d = posts.account_idx.to_numpy(), posts.day_idx.to_numpy()
     posts["crisis_level"], posts["summit_level"] = crisis[a, d], summit[a, d]
-    probs = _topic_probabilities((posts.mission_id == P.HQ_ID).to_numpy(), posts.crisis_level.to_numpy(),
-                                 posts.summit_level.to_numpy())
+    probs = _topic_probabilities(
+        (posts.mission_id == P.HQ_ID).to_numpy(), posts.crisis_level.to_numpy(), posts.summit_level.to_numpy()
+    )
     posts["topic"] = _draw_categories(rng, probs, P.TOPICS)
     posts["target_country"] = _choose_targets(rng, posts, accounts)
     posts["language"] = _choose_languages(rng, posts)
@@ -323,16 +332,22 @@ def _engagement(rng, posts, followers_now) -> tuple[np.ndarray, ...]:
     """Likes, shares, comments and the post's latent popularity (log scale)."""
     audience_tz = posts.target_country.map({c: v[2] for c, v in P.COUNTRIES.items()}).to_numpy()
     hour, weekday = _utc_to_local_parts(posts.posted_at, audience_tz)
-    rate = posts.platform.map(P.ENGAGEMENT_RATE).to_numpy() * (
-        followers_now / P.ENGAGEMENT_SIZE_REFERENCE) ** P.ENGAGEMENT_SIZE_ELASTICITY
+    rate = (
+        posts.platform.map(P.ENGAGEMENT_RATE).to_numpy()
+        * (followers_now / P.ENGAGEMENT_SIZE_REFERENCE) ** P.ENGAGEMENT_SIZE_ELASTICITY
+    )
     popularity = rng.normal(0, P.ENGAGEMENT_LOG_SD, len(posts))
     viral = rng.random(len(posts)) < P.VIRAL_PROBABILITY
     popularity += np.where(viral, np.log(rng.uniform(*P.VIRAL_MULTIPLIER_RANGE, len(posts))), 0.0)
-    expected = (followers_now * rate * np.exp(popularity)
-                * posts.topic.map(P.TOPIC_ENGAGEMENT).to_numpy()
-                * posts.format.map(P.FORMAT_ENGAGEMENT).to_numpy()
-                * _time_of_day_effect(hour, weekday)
-                * (1 + P.CRISIS_ATTENTION_BOOST * (posts.crisis_level + posts.summit_level).to_numpy()))
+    expected = (
+        followers_now
+        * rate
+        * np.exp(popularity)
+        * posts.topic.map(P.TOPIC_ENGAGEMENT).to_numpy()
+        * posts.format.map(P.FORMAT_ENGAGEMENT).to_numpy()
+        * _time_of_day_effect(hour, weekday)
+        * (1 + P.CRISIS_ATTENTION_BOOST * (posts.crisis_level + posts.summit_level).to_numpy())
+    )
     total = rng.poisson(expected)
     split = P.ENGAGEMENT_SPLIT
     likes = rng.binomial(total, split["likes"])
@@ -342,8 +357,11 @@ def _engagement(rng, posts, followers_now) -> tuple[np.ndarray, ...]:
 
 def _impressions_and_reach(rng, posts, followers_now, popularity):
     per_follower = posts.platform.map(P.IMPRESSIONS_PER_FOLLOWER).to_numpy(float)  # NaN: not reported
-    impressions = followers_now * per_follower * np.exp(
-        P.IMPRESSIONS_ENGAGEMENT_LINK * popularity + rng.normal(0, P.IMPRESSIONS_LOG_SD, len(posts)))
+    impressions = (
+        followers_now
+        * per_follower
+        * np.exp(P.IMPRESSIONS_ENGAGEMENT_LINK * popularity + rng.normal(0, P.IMPRESSIONS_LOG_SD, len(posts)))
+    )
     engagements = (posts.likes + posts.shares + posts.comments).to_numpy()
     impressions = np.maximum(np.round(impressions), engagements)
     not_yet = (posts.platform == "x") & (posts.posted_at < pd.Timestamp(P.X_IMPRESSIONS_FROM, tz="UTC"))
@@ -356,21 +374,39 @@ def _impressions_and_reach(rng, posts, followers_now, popularity):
 
 def _video_views(rng, posts, followers_now, popularity):
     """Plays of video posts; Instagram reported only 3-second views before the change date."""
-    plays = np.round(followers_now * posts.platform.map(P.VIDEO_VIEWS_PER_FOLLOWER).to_numpy()
-                     * np.exp(0.8 * popularity + rng.normal(0, 0.4, len(posts))))
-    old_definition = ((posts.platform == "instagram")
-                      & (posts.posted_at < pd.Timestamp(P.INSTAGRAM_VIEWS_CHANGE_DATE, tz="UTC"))).to_numpy()
-    reported = np.where(old_definition, rng.binomial(plays.astype(np.int64), P.INSTAGRAM_3S_SHARE_OF_PLAYS),
-                        plays)
+    plays = np.round(
+        followers_now
+        * posts.platform.map(P.VIDEO_VIEWS_PER_FOLLOWER).to_numpy()
+        * np.exp(0.8 * popularity + rng.normal(0, 0.4, len(posts)))
+    )
+    old_definition = (
+        (posts.platform == "instagram") & (posts.posted_at < pd.Timestamp(P.INSTAGRAM_VIEWS_CHANGE_DATE, tz="UTC"))
+    ).to_numpy()
+    reported = np.where(old_definition, rng.binomial(plays.astype(np.int64), P.INSTAGRAM_3S_SHARE_OF_PLAYS), plays)
     is_video = (posts.format == "video").to_numpy()
     views = pd.array(np.where(is_video, reported, np.nan), dtype="Int64")
     definition = np.where(is_video, np.where(old_definition, "views_3s", "plays"), "")
     return views, definition
 
 
-POST_COLUMNS = ["post_id", "account_id", "platform", "posted_at", "language", "topic", "format",
-                "target_country", "followers", "impressions", "reach", "likes", "shares", "comments",
-                "video_views", "video_views_definition"]
+POST_COLUMNS = [
+    "post_id",
+    "account_id",
+    "platform",
+    "posted_at",
+    "language",
+    "topic",
+    "format",
+    "target_country",
+    "followers",
+    "impressions",
+    "reach",
+    "likes",
+    "shares",
+    "comments",
+    "video_views",
+    "video_views_definition",
+]
 
 
 def make_posts(rng, accounts, followers, crisis, summit, days) -> pd.DataFrame:
@@ -391,7 +427,7 @@ def make_posts_raw(posts: pd.DataFrame) -> pd.DataFrame:
     """The export as pulled: a re-pulled batch appears twice; definitions unlabelled."""
     raw = posts[[c for c in POST_COLUMNS if c != "video_views_definition"]]
     first = int(posts.posted_at.searchsorted(pd.Timestamp(P.DUPLICATE_BATCH_START, tz="UTC")))
-    batch = raw.iloc[first:first + P.DUPLICATE_BATCH_SIZE]
+    batch = raw.iloc[first : first + P.DUPLICATE_BATCH_SIZE]
     insert_at = int(posts.posted_at.searchsorted(pd.Timestamp(P.DUPLICATE_INSERT_AFTER, tz="UTC")))
     return pd.concat([raw.iloc[:insert_at], batch, raw.iloc[insert_at:]], ignore_index=True)
 
@@ -457,11 +493,14 @@ def _comment_sampling_probability(comment_counts: np.ndarray) -> float:
 
 def _reply_probability(commented_at, is_question, topic, platform, crisis) -> np.ndarray:
     progress = np.clip(_years_since_start(pd.DatetimeIndex(commented_at)) / 9.5, 0, 1)
-    logit = (P.REPLY_LOGIT_2016 + (P.REPLY_LOGIT_2025 - P.REPLY_LOGIT_2016) * progress
-             + P.REPLY_QUESTION_BOOST * is_question
-             + P.REPLY_CONSULAR_BOOST * (topic == "consular")
-             + P.REPLY_CRISIS_BOOST * crisis
-             + platform.map(P.REPLY_PLATFORM_BOOST).to_numpy())
+    logit = (
+        P.REPLY_LOGIT_2016
+        + (P.REPLY_LOGIT_2025 - P.REPLY_LOGIT_2016) * progress
+        + P.REPLY_QUESTION_BOOST * is_question
+        + P.REPLY_CONSULAR_BOOST * (topic == "consular")
+        + P.REPLY_CRISIS_BOOST * crisis
+        + platform.map(P.REPLY_PLATFORM_BOOST).to_numpy()
+    )
     return 1 / (1 + np.exp(-logit))
 
 
@@ -476,25 +515,33 @@ def _reply_delay_minutes(rng, commented_at) -> np.ndarray:
 def make_comments(rng, posts: pd.DataFrame) -> pd.DataFrame:
     """A sample of public comments on the posts, with the ministry's replies."""
     counts = posts.comments.to_numpy()
-    sampled = np.minimum(rng.binomial(counts, _comment_sampling_probability(counts)),
-                         P.COMMENT_SAMPLE_CAP_PER_POST)
+    sampled = np.minimum(rng.binomial(counts, _comment_sampling_probability(counts)), P.COMMENT_SAMPLE_CAP_PER_POST)
     parent = posts.iloc[np.repeat(np.arange(len(posts)), sampled)].reset_index(drop=True)
     delay = np.exp(rng.normal(np.log(P.COMMENT_DELAY_MEDIAN_HOURS * 60), P.COMMENT_DELAY_LOG_SD, len(parent)))
-    commented_at = (parent.posted_at + pd.to_timedelta(np.round(np.minimum(delay, 30 * 24 * 60)), unit="m"))
+    commented_at = parent.posted_at + pd.to_timedelta(np.round(np.minimum(delay, 30 * 24 * 60)), unit="m")
     question_share = parent.topic.map(P.QUESTION_SHARE).fillna(P.QUESTION_SHARE["other"]).to_numpy()
     is_question = rng.random(len(parent)) < question_share
     same_language = rng.random(len(parent)) < 0.75
-    language = np.where(same_language, parent.language,
-                        np.where(parent.language == P.HOME_LANGUAGE, "en", P.HOME_LANGUAGE))
-    reply_p = _reply_probability(commented_at, is_question, parent.topic.to_numpy(), parent.platform,
-                                 parent.crisis_level.to_numpy())
+    language = np.where(
+        same_language, parent.language, np.where(parent.language == P.HOME_LANGUAGE, "en", P.HOME_LANGUAGE)
+    )
+    reply_p = _reply_probability(
+        commented_at, is_question, parent.topic.to_numpy(), parent.platform, parent.crisis_level.to_numpy()
+    )
     replied = rng.random(len(parent)) < reply_p
     replied_at = commented_at + pd.to_timedelta(_reply_delay_minutes(rng, commented_at), unit="m")
-    comments = pd.DataFrame({
-        "post_id": parent.post_id, "account_id": parent.account_id, "platform": parent.platform,
-        "commented_at": commented_at, "is_question": is_question, "language": language,
-        "replied": replied, "replied_at": replied_at.where(replied),
-    })
+    comments = pd.DataFrame(
+        {
+            "post_id": parent.post_id,
+            "account_id": parent.account_id,
+            "platform": parent.platform,
+            "commented_at": commented_at,
+            "is_question": is_question,
+            "language": language,
+            "replied": replied,
+            "replied_at": replied_at.where(replied),
+        }
+    )
     # the sample ends with the decade: later comments on late-December posts are not in the export
     comments = comments[comments.commented_at < pd.Timestamp(P.END_DATE, tz="UTC") + pd.Timedelta(days=1)]
     comments = comments.sort_values(["commented_at", "post_id"], kind="stable").reset_index(drop=True)
@@ -525,7 +572,7 @@ def _meeting_formats(rng, dates: pd.DatetimeIndex) -> np.ndarray:
 def make_meetings(rng, days, summit_home) -> pd.DataFrame:
     dates = pd.DatetimeIndex(_meeting_days(rng, days, summit_home))
     n = len(dates)
-    insummit_level_year = (dates.year == 2022)
+    insummit_level_year = dates.year == 2022
     multilateral = rng.random(n) < np.where(insummit_level_year, P.MULTILATERAL_SHARE + 0.15, P.MULTILATERAL_SHARE)
     org_weights = np.where(np.array(P.ORGANISATIONS) == "IPOF", 0.5, 1.0)
     orgs = rng.choice(P.ORGANISATIONS, size=n, p=org_weights / org_weights.sum())
@@ -537,12 +584,18 @@ def make_meetings(rng, days, summit_home) -> pd.DataFrame:
     median = pd.Series(formats).map({k: v[0] for k, v in P.DURATION_MINUTES.items()}).to_numpy()
     log_sd = pd.Series(formats).map({k: v[1] for k, v in P.DURATION_MINUTES.items()}).to_numpy()
     duration = np.maximum(np.round(median * np.exp(rng.normal(0, 1, n) * log_sd) / 5) * 5, 15)
-    return pd.DataFrame({
-        "meeting_id": [f"m{i:05d}" for i in range(1, n + 1)], "date": _iso_date(dates),
-        "counterpart": counterpart, "counterpart_country": np.where(multilateral, "", partners),
-        "kind": np.where(multilateral, "multilateral", "bilateral"), "level": levels,
-        "format": formats, "duration_minutes": duration.astype(np.int64),
-    })
+    return pd.DataFrame(
+        {
+            "meeting_id": [f"m{i:05d}" for i in range(1, n + 1)],
+            "date": _iso_date(dates),
+            "counterpart": counterpart,
+            "counterpart_country": np.where(multilateral, "", partners),
+            "kind": np.where(multilateral, "multilateral", "bilateral"),
+            "level": levels,
+            "format": formats,
+            "duration_minutes": duration.astype(np.int64),
+        }
+    )
 
 
 # --- website ---------------------------------------------------------------------------
@@ -567,12 +620,24 @@ def make_website(rng, accounts, crisis_effects, days) -> pd.DataFrame:
             boost = 1 + P.WEBSITE_CRISIS_BOOST.get(section, 0.0) * monthly
             if section == "visa":  # nobody applies for visas while borders are closed
                 boost = boost * (1 - 0.6 * pd.Series(worldwide).groupby(month_of_day).mean().to_numpy())
-            rows.append(pd.DataFrame({"month": _iso_date(months), "visitor_country": code,
-                                      "section": section, "expected": weight * country_share[code] * boost}))
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "month": _iso_date(months),
+                        "visitor_country": code,
+                        "section": section,
+                        "expected": weight * country_share[code] * boost,
+                    }
+                )
+            )
     website = pd.concat(rows, ignore_index=True)
     years = (pd.DatetimeIndex(website.month) - pd.Timestamp(P.START_DATE)).days / 365.25
-    expected = (P.WEBSITE_SESSIONS_PER_MONTH_2016 * np.exp(P.WEBSITE_GROWTH_PER_YEAR * years)
-                * website.expected * np.exp(rng.normal(0, P.WEBSITE_NOISE_LOG_SD, len(website))))
+    expected = (
+        P.WEBSITE_SESSIONS_PER_MONTH_2016
+        * np.exp(P.WEBSITE_GROWTH_PER_YEAR * years)
+        * website.expected
+        * np.exp(rng.normal(0, P.WEBSITE_NOISE_LOG_SD, len(website)))
+    )
     website["sessions"] = np.round(expected).astype(np.int64)
     website = website.drop(columns="expected")
     return website.sort_values(["month", "visitor_country", "section"], kind="stable").reset_index(drop=True)
@@ -618,7 +683,8 @@ def generate_all(seed: int = P.DEFAULT_SEED) -> dict[str, pd.DataFrame]:
         "accounts": _public_accounts(accounts),
         "posts": public_posts,
         "posts_raw": make_posts_raw(public_posts.assign(posted_at=posts.posted_at)).assign(
-            posted_at=lambda df: _utc_iso(df.posted_at)),
+            posted_at=lambda df: _utc_iso(df.posted_at)
+        ),
         "audience": make_audience(rng, accounts, followers, days),
         "comments": _public_comments(comments),
         "meetings": make_meetings(rng, days, summit_home),

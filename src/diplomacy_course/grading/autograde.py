@@ -26,12 +26,11 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from diplomacy_course.core import locations
-from diplomacy_course.core import nbgrader_runner
-from diplomacy_course.grading import sandbox_kernel, warm_kernels
+from diplomacy_course.core import locations, nbgrader_runner
 from diplomacy_course.core.catalog import Assignment
-from diplomacy_course.grading.gradebook import merge_submissions, record_ungradable
 from diplomacy_course.core.release import release
+from diplomacy_course.grading import sandbox_kernel, warm_kernels
+from diplomacy_course.grading.gradebook import merge_submissions, record_ungradable
 
 KERNEL_NAME = "course-grader"
 
@@ -94,9 +93,13 @@ def warm_kernel_server(enabled: bool = True):
         return
     folder = tempfile.mkdtemp(prefix="course-warm-")
     socket_path = os.path.join(folder, "kernels.sock")
-    server = subprocess.Popen([sys.executable, "-m", "diplomacy_course.grading.warm_kernels", "serve", socket_path],
-                              stdout=subprocess.PIPE, env=nbgrader_runner.environment())
+    server = subprocess.Popen(
+        [sys.executable, "-m", "diplomacy_course.grading.warm_kernels", "serve", socket_path],
+        stdout=subprocess.PIPE,
+        env=nbgrader_runner.environment(),
+    )
     try:
+        assert server.stdout is not None  # stdout=PIPE
         if server.stdout.readline().strip() != b"ready":
             raise RuntimeError("The warm kernel server did not start; run with --cold to grade without it.")
         yield socket_path
@@ -120,6 +123,7 @@ def _snapshot_class_gradebook(root: Path, workspace: Path) -> Path | None:
 @dataclass(frozen=True)
 class _ClassRun:
     """What every batch of one grading run shares."""
+
     assignment: Assignment
     root: Path
     students: list[str]
@@ -137,14 +141,17 @@ class _ClassRun:
     def start_batch_db(self, number: int) -> str:
         """A batch's gradebook as the class gradebook was when grading began."""
         url = self.batch_db_url(number)
-        if self.snapshot is not None:
-            shutil.copyfile(self.snapshot, _sqlite_path(url))
+        batch_file = _sqlite_path(url)
+        if self.snapshot is not None and batch_file is not None:
+            shutil.copyfile(self.snapshot, batch_file)
         return url
 
     def kernel_environment(self) -> dict[str, str]:
-        env = {"JUPYTER_PATH": str(self.workspace / "jupyter"),
-               sandbox_kernel.MEMORY_ENV: str(self.memory_mb),
-               sandbox_kernel.PROTECTED_ENV: str(self.root)}
+        env = {
+            "JUPYTER_PATH": str(self.workspace / "jupyter"),
+            sandbox_kernel.MEMORY_ENV: str(self.memory_mb),
+            sandbox_kernel.PROTECTED_ENV: str(self.root),
+        }
         if self.warm_socket:
             env[warm_kernels.SOCKET_ENV] = self.warm_socket
         return env
@@ -155,8 +162,9 @@ def _run_batch(run: _ClassRun, batch: list[str], number: int) -> BatchResult:
     args = ["autograde", run.assignment.id, "--force", f"--Execute.kernel_name={KERNEL_NAME}"]
     if others:
         args.append(f"--CourseDirectory.student_id_exclude={others}")
-    done = nbgrader_runner.run(args, run.root, db_url=run.start_batch_db(number),
-                            extra_env=run.kernel_environment(), check=False)
+    done = nbgrader_runner.run(
+        args, run.root, db_url=run.start_batch_db(number), extra_env=run.kernel_environment(), check=False
+    )
     log_tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-15:])
     return BatchResult(batch, log_tail=log_tail)
 
@@ -179,26 +187,33 @@ def _record_batch(run: _ClassRun, result: BatchResult, number: int) -> None:
     """Bring one finished batch into the class gradebook; flag who could not be graded."""
     class_db = locations.gradebook_url(run.root)
     if run.snapshot is not None:
-        result.merged = merge_submissions(run.batch_db_url(number), class_db, run.assignment.id,
-                                          result.students)
+        result.merged = merge_submissions(run.batch_db_url(number), class_db, run.assignment.id, result.students)
     else:  # nbgrader wrote to the shared server gradebook directly
         result.merged = _graded_in(class_db, run.assignment.id, result.students)
     submitted = locations.grading_dir(run.root) / "submitted"
-    result.without_notebook = [s for s in result.students
-                               if not (submitted / s / run.assignment.id / run.assignment.notebook).is_file()]
+    result.without_notebook = [
+        s for s in result.students if not (submitted / s / run.assignment.id / run.assignment.notebook).is_file()
+    ]
     record_ungradable(class_db, run.assignment.id, result.ungradable)
 
 
-def autograde_class(assignment: Assignment, root: Path | None = None, *, workers: int | None = None,
-                    memory_mb: int = sandbox_kernel.DEFAULT_MEMORY_MB, warm: bool = True,
-                    on_batch_done=None) -> list[BatchResult]:
+def autograde_class(
+    assignment: Assignment,
+    root: Path | None = None,
+    *,
+    workers: int | None = None,
+    memory_mb: int = sandbox_kernel.DEFAULT_MEMORY_MB,
+    warm: bool = True,
+    on_batch_done=None,
+) -> list[BatchResult]:
     """Autograde every submission of an assignment; return one result per batch."""
     root = root or locations.repo_root()
     students = locations.submitted_students(assignment.id, root)
     if not students:
         raise FileNotFoundError(
             f"No submissions for {assignment.id} in {locations.grading_dir(root) / 'submitted'}: "
-            f"collect them first (`./course collect {assignment.id}` or `./course zip-collect`).")
+            f"collect them first (`./course collect {assignment.id}` or `./course zip-collect`)."
+        )
     workspace = _prepare_workspace(assignment, root)
     install_grader_kernel(workspace)
     snapshot = _snapshot_class_gradebook(root, workspace)
@@ -206,8 +221,10 @@ def autograde_class(assignment: Assignment, root: Path | None = None, *, workers
     results = []
     with warm_kernel_server(warm) as warm_socket, ThreadPoolExecutor(max_workers=workers) as pool:
         run = _ClassRun(assignment, root, students, workspace, memory_mb, warm_socket, snapshot)
-        futures = {pool.submit(_run_batch, run, batch, number): number
-                   for number, batch in enumerate(batches(students, workers))}
+        futures = {
+            pool.submit(_run_batch, run, batch, number): number
+            for number, batch in enumerate(batches(students, workers))
+        }
         for future in as_completed(futures):
             result = future.result()
             _record_batch(run, result, futures[future])

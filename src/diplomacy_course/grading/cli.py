@@ -8,8 +8,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from diplomacy_course.core import locations
-from diplomacy_course.core import catalog, nbgrader_runner
+from diplomacy_course.core import catalog, locations, nbgrader_runner
 from diplomacy_course.core.console import console, fail
 from diplomacy_course.grading.sandbox_kernel import DEFAULT_MEMORY_MB
 
@@ -32,8 +31,9 @@ def _nbgrader(args: list[str], what: str) -> None:
 
 
 def _progress() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), console=console)
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
+    )
 
 
 @app.command("collect")
@@ -44,8 +44,10 @@ def collect(assignment_id: str = typer.Argument(..., help="e.g. a1")) -> None:
 
 
 @app.command("zip-collect")
-def zip_collect(assignment_id: str = typer.Argument(..., help="e.g. a1"),
-                archive: Path = typer.Argument(..., exists=True, help="The LMS download (.zip of files)")) -> None:
+def zip_collect(
+    assignment_id: str = typer.Argument(..., help="e.g. a1"),
+    archive: Path = typer.Argument(..., exists=True, help="The LMS download (.zip of files)"),
+) -> None:
     """Collect an LMS download of submission files with nbgrader's zip-collect."""
     from diplomacy_course.grading.zip_collect import zip_collect as collect_zip
 
@@ -57,11 +59,12 @@ def zip_collect(assignment_id: str = typer.Argument(..., help="e.g. a1"),
 
 
 @app.command("autograde")
-def autograde(assignment_id: str = typer.Argument(..., help="e.g. a1"),
-              workers: int = typer.Option(0, help="Parallel workers (0: one per core)."),
-              memory_mb: int = typer.Option(DEFAULT_MEMORY_MB, help="Memory a notebook may write to (RLIMIT_DATA), in MB."),
-              cold: bool = typer.Option(False, help="Start every kernel from scratch (no warm fork server).")
-              ) -> None:
+def autograde(
+    assignment_id: str = typer.Argument(..., help="e.g. a1"),
+    workers: int = typer.Option(0, help="Parallel workers (0: one per core)."),
+    memory_mb: int = typer.Option(DEFAULT_MEMORY_MB, help="Memory a notebook may write to (RLIMIT_DATA), in MB."),
+    cold: bool = typer.Option(False, help="Start every kernel from scratch (no warm fork server)."),
+) -> None:
     """Autograde every submission in parallel; manual grades survive re-runs."""
     from diplomacy_course.grading.autograde import autograde_class
     from diplomacy_course.grading.gradebook import class_scores
@@ -71,8 +74,14 @@ def autograde(assignment_id: str = typer.Argument(..., help="e.g. a1"),
     with _progress() as progress:
         task = progress.add_task(f"autograde {assignment_id}", total=len(students))
         try:
-            results = autograde_class(assignment, root, workers=workers or None, memory_mb=memory_mb,
-                                      warm=not cold, on_batch_done=lambda r: progress.advance(task, len(r.students)))
+            results = autograde_class(
+                assignment,
+                root,
+                workers=workers or None,
+                memory_mb=memory_mb,
+                warm=not cold,
+                on_batch_done=lambda r: progress.advance(task, len(r.students)),
+            )
         except FileNotFoundError as error:
             fail(str(error))
     ungradable = sorted(s for r in results for s in r.ungradable)
@@ -84,8 +93,11 @@ def _print_scores(scores, ungraded, results) -> None:
     for column in ("student", "score", "status"):
         table.add_column(column)
     for s in scores:
-        status = "no gradable notebook: 0, flagged (log below)" if s.student_id in ungraded else (
-            "needs manual grading" if s.needs_manual_grade else "complete")
+        status = (
+            "no gradable notebook: 0, flagged (log below)"
+            if s.student_id in ungraded
+            else ("needs manual grading" if s.needs_manual_grade else "complete")
+        )
         score = "-" if s.score is None else f"{s.score:g} / {s.max_score:g}"
         table.add_row(s.student_id, score, status)
     console.print(table)
@@ -95,8 +107,10 @@ def _print_scores(scores, ungraded, results) -> None:
 
 
 @app.command("feedback")
-def feedback(assignment_id: str = typer.Argument(..., help="e.g. a1"),
-             release: bool = typer.Option(False, help="Also release feedback to the exchange.")) -> None:
+def feedback(
+    assignment_id: str = typer.Argument(..., help="e.g. a1"),
+    release: bool = typer.Option(False, help="Also release feedback to the exchange."),
+) -> None:
     """Generate HTML feedback (scores and visible tests, never hidden tests) in grading/feedback."""
     _assignment(assignment_id)
     _nbgrader(["generate_feedback", assignment_id, "--force"], f"feedback {assignment_id}")
@@ -105,8 +119,10 @@ def feedback(assignment_id: str = typer.Argument(..., help="e.g. a1"),
 
 
 @app.command("export")
-def export(to: Path = typer.Option(None, help="CSV file to write [default: grading/grades.csv]."),
-           assignment: list[str] = typer.Option(None, help="Limit to these assignments.")) -> None:
+def export(
+    to: Path = typer.Option(None, help="CSV file to write [default: grading/grades.csv]."),
+    assignment: list[str] = typer.Option(None, help="Limit to these assignments."),
+) -> None:
     """Export one row per student (each assignment's score and the total) for Moodle or Canvas."""
     from diplomacy_course.grading.export import DEFAULT_FILE
 
@@ -119,15 +135,17 @@ def export(to: Path = typer.Option(None, help="CSV file to write [default: gradi
 
 
 @app.command("item-analysis")
-def item_analysis(assignment_id: str = typer.Argument(..., help="e.g. a1"),
-                  out: Path = typer.Option(None, help="Folder for the CSV and figure [default: grading/reports].")
-                  ) -> None:
+def item_analysis(
+    assignment_id: str = typer.Argument(..., help="e.g. a1"),
+    out: Path = typer.Option(None, help="Folder for the CSV and figure [default: grading/reports]."),
+) -> None:
     """Per-question mean score, share of full marks and score distribution (CSV + figure)."""
     from diplomacy_course.grading.item_analysis import item_analysis as analyse
 
     try:
-        csv_path, figure = analyse(locations.gradebook_url(), _assignment(assignment_id).id,
-                                   out or locations.grading_dir() / "reports")
+        csv_path, figure = analyse(
+            locations.gradebook_url(), _assignment(assignment_id).id, out or locations.grading_dir() / "reports"
+        )
     except ValueError as error:
         fail(str(error))
     console.print(f"[green]item analysis: {csv_path} and {figure}")

@@ -25,19 +25,29 @@ from nbgrader.plugins import ExportPlugin
 DEFAULT_FILE = "grades.csv"
 
 
-def grade_rows(gradebook: Gradebook, assignments: list[str] | None = None,
-               students: list[str] | None = None) -> tuple[list[str], list[dict]]:
+def grade_rows(
+    gradebook: Gradebook, assignments: list[str] | None = None, students: list[str] | None = None
+) -> tuple[list[str], list[dict]]:
     """The export's header and rows: one per student, one column per assignment, and a total."""
-    chosen = [a for a in sorted(gradebook.assignments, key=lambda a: a.name)
-              if not assignments or a.name in assignments]
-    header = (["student_id", "email", "first_name", "last_name"] + [a.name for a in chosen]
-              + ["total"] + [f"max_{a.name}" for a in chosen])
+    chosen = [
+        a for a in sorted(gradebook.assignments, key=lambda a: a.name) if not assignments or a.name in assignments
+    ]
+    header = (
+        ["student_id", "email", "first_name", "last_name"]
+        + [a.name for a in chosen]
+        + ["total"]
+        + [f"max_{a.name}" for a in chosen]
+    )
     rows = []
     for student in sorted(gradebook.students, key=lambda s: s.id):
         if students and student.id not in students:
             continue
-        row = {"student_id": student.id, "email": student.email or "",
-               "first_name": student.first_name or "", "last_name": student.last_name or ""}
+        row = {
+            "student_id": student.id,
+            "email": student.email or "",
+            "first_name": student.first_name or "",
+            "last_name": student.last_name or "",
+        }
         for assignment in chosen:
             row[assignment.name] = _score(gradebook, assignment.name, student.id)
             row[f"max_{assignment.name}"] = round(assignment.max_score, 2)

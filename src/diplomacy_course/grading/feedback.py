@@ -17,18 +17,20 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 HIDDEN_REGION = re.compile(r"[ \t]*###\s*BEGIN HIDDEN TESTS.*?###\s*END HIDDEN TESTS[^\n]*\n?", re.DOTALL)
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 PLACEHOLDER = "# (hidden tests ran here; they are not shown)\n"
-HIDDEN_FAILURE = ("A hidden test in this cell failed: it compares your result with the values the data "
-                  "gives. Re-read the question, check your result on the data, and ask in office hours.")
+HIDDEN_FAILURE = (
+    "A hidden test in this cell failed: it compares your result with the values the data "
+    "gives. Re-read the question, check your result on the data, and ask in office hours."
+)
 
 
 def _hidden_lines(source: str) -> set[str]:
-    return {line.strip() for region in HIDDEN_REGION.findall(source)
-            for line in region.splitlines()[1:-1] if line.strip()}
+    return {
+        line.strip() for region in HIDDEN_REGION.findall(source) for line in region.splitlines()[1:-1] if line.strip()
+    }
 
 
 def _mentions_hidden(output, hidden: set[str]) -> bool:
-    text = ANSI.sub("", "\n".join(output.get("traceback", [])) + output.get("evalue", "")
-                    + output.get("text", ""))
+    text = ANSI.sub("", "\n".join(output.get("traceback", [])) + output.get("evalue", "") + output.get("text", ""))
     return any(line in text for line in hidden)
 
 

@@ -16,8 +16,7 @@ GRADE_FIELDS = ("auto_score", "manual_score", "extra_credit", "needs_manual_grad
 COMMENT_FIELDS = ("auto_comment", "manual_comment")
 
 
-def merge_submissions(worker_db_url: str, class_db_url: str, assignment_id: str,
-                      student_ids: list[str]) -> list[str]:
+def merge_submissions(worker_db_url: str, class_db_url: str, assignment_id: str, student_ids: list[str]) -> list[str]:
     """Copy the given students' submissions from the worker's gradebook; return who was merged."""
     merged = []
     with Gradebook(worker_db_url) as worker, Gradebook(class_db_url) as klass:
@@ -34,7 +33,8 @@ def merge_submissions(worker_db_url: str, class_db_url: str, assignment_id: str,
 def _merge_one(submission, klass: Gradebook, assignment_id: str, student_id: str) -> None:
     klass.update_or_create_student(student_id)
     klass.update_or_create_submission(
-        assignment_id, student_id, timestamp=submission.timestamp, extension=submission.extension)
+        assignment_id, student_id, timestamp=submission.timestamp, extension=submission.extension
+    )
     for notebook in submission.notebooks:
         target_nb = klass.find_submission_notebook(notebook.name, assignment_id, student_id)
         target_nb.flagged = notebook.flagged
@@ -42,8 +42,7 @@ def _merge_one(submission, klass: Gradebook, assignment_id: str, student_id: str
         for grade in notebook.grades:
             _copy(grade, klass.find_grade(grade.name, notebook.name, assignment_id, student_id), GRADE_FIELDS)
         for comment in notebook.comments:
-            _copy(comment, klass.find_comment(comment.name, notebook.name, assignment_id, student_id),
-                  COMMENT_FIELDS)
+            _copy(comment, klass.find_comment(comment.name, notebook.name, assignment_id, student_id), COMMENT_FIELDS)
     klass.db.commit()
 
 
@@ -62,6 +61,7 @@ def record_ungradable(class_db_url: str, assignment_id: str, student_ids: list[s
             for notebook in submission.notebooks:
                 notebook.flagged = True
         klass.db.commit()
+
 
 @dataclass(frozen=True)
 class StudentScore:
@@ -93,10 +93,15 @@ def cell_scores(db_url: str, assignment_id: str) -> list[dict]:
         for submission in assignment.submissions:
             for notebook in submission.notebooks:
                 for grade in notebook.grades:
-                    records.append({
-                        "student_id": submission.student.id, "notebook": notebook.name,
-                        "question": grade.name, "score": grade.score, "max_score": grade.max_score,
-                        # test cells are code; written answers are markdown, graded by hand
-                        "autograded": grade.cell.cell_type == "code",
-                    })
+                    records.append(
+                        {
+                            "student_id": submission.student.id,
+                            "notebook": notebook.name,
+                            "question": grade.name,
+                            "score": grade.score,
+                            "max_score": grade.max_score,
+                            # test cells are code; written answers are markdown, graded by hand
+                            "autograded": grade.cell.cell_type == "code",
+                        }
+                    )
     return records

@@ -40,8 +40,11 @@ def plot_questions(scores: pd.DataFrame, table: pd.DataFrame, out: Path) -> Path
 
     fig, (bars, boxes) = new_figure(ncols=2, figsize=(11, 0.45 * len(table) + 1.8))
     labels = table["question"]
-    bars.barh(labels, table["full_marks_share"], color=[
-        OKABE_ITO["blue"] if auto else OKABE_ITO["orange"] for auto in table["autograded"]])
+    bars.barh(
+        labels,
+        table["full_marks_share"],
+        color=[OKABE_ITO["blue"] if auto else OKABE_ITO["orange"] for auto in table["autograded"]],
+    )
     bars.set_xlim(0, 1)
     bars.set_xlabel("share of students with full marks")
     bars.set_title("Full marks (blue: autograded, orange: rubric)")

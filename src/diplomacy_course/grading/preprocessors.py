@@ -28,8 +28,11 @@ from nbgrader.api import MissingEntry
 from nbgrader.preprocessors import Execute, NbGraderPreprocessor, OverwriteCells
 from traitlets import Integer
 
-KERNEL_DIED = ("KernelDied", "The kernel stopped while running this cell (it exited, crashed or ran out "
-               "of memory). Cells after it were not run.")
+KERNEL_DIED = (
+    "KernelDied",
+    "The kernel stopped while running this cell (it exited, crashed or ran out "
+    "of memory). Cells after it were not run.",
+)
 NOT_RUN = ("NotRun", "Not run: the kernel stopped in an earlier cell.")
 
 
@@ -37,8 +40,9 @@ class RobustOverwriteCells(OverwriteCells):
     def preprocess_cell(self, cell, resources, cell_index):
         nbgrader = cell.metadata.get("nbgrader")
         if nbgrader is not None and not self._is_known(nbgrader.get("grade_id")):
-            self.log.warning("Cell %s has an unknown grade id %r: graded as an ordinary cell",
-                             cell_index, nbgrader.get("grade_id"))
+            self.log.warning(
+                "Cell %s has an unknown grade id %r: graded as an ordinary cell", cell_index, nbgrader.get("grade_id")
+            )
             del cell.metadata["nbgrader"]
             return cell, resources
         return super().preprocess_cell(cell, resources, cell_index)
@@ -61,15 +65,19 @@ class RobustOverwriteCells(OverwriteCells):
             if grade_cell.name in _grade_ids(nb):
                 continue
             self.log.warning("Missing grade cell %s: adding it back", grade_cell.name)
-            restored = self.missing_cell_transform(source_cells[grade_cell.name], grade_cell.max_score,
-                                                   is_solution=grade_cell.name in solution_ids)
+            restored = self.missing_cell_transform(
+                source_cells[grade_cell.name], grade_cell.max_score, is_solution=grade_cell.name in solution_ids
+            )
             nb.cells.insert(_position_after_predecessor(nb, order, grade_cell.name), restored)
         return nb, resources
 
 
 def _grade_ids(nb) -> dict[str, int]:
-    return {cell.metadata["nbgrader"]["grade_id"]: index for index, cell in enumerate(nb.cells)
-            if "grade_id" in cell.metadata.get("nbgrader", {})}
+    return {
+        cell.metadata["nbgrader"]["grade_id"]: index
+        for index, cell in enumerate(nb.cells)
+        if "grade_id" in cell.metadata.get("nbgrader", {})
+    }
 
 
 def _position_after_predecessor(nb, order: list[str], name: str) -> int:

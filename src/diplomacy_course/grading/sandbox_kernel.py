@@ -25,8 +25,19 @@ import sys
 MEMORY_ENV = "COURSE_GRADER_MEMORY_MB"
 PROTECTED_ENV = "COURSE_GRADER_PROTECTED"
 DEFAULT_MEMORY_MB = 1536
-_PATH_EVENTS = {"open", "os.listdir", "os.scandir", "os.remove", "os.rename", "os.mkdir",
-                "os.rmdir", "shutil.rmtree", "os.chmod", "os.truncate", "glob.glob"}
+_PATH_EVENTS = {
+    "open",
+    "os.listdir",
+    "os.scandir",
+    "os.remove",
+    "os.rename",
+    "os.mkdir",
+    "os.rmdir",
+    "shutil.rmtree",
+    "os.chmod",
+    "os.truncate",
+    "glob.glob",
+}
 _SPAWN_EVENTS = {"os.system", "os.exec", "os.posix_spawn", "os.spawn", "subprocess.Popen", "pty.spawn"}
 
 
@@ -49,8 +60,9 @@ def make_fence(protected: str, allowed: list[str]):
             return
         path = os.path.realpath(os.fsdecode(args[0]))
         if _inside(path, protected) and not any(_inside(path, a) for a in allowed):
-            raise PermissionError(f"Reading or writing {path} is not allowed while grading: "
-                                  "use only the files in your assignment folder.")
+            raise PermissionError(
+                f"Reading or writing {path} is not allowed while grading: use only the files in your assignment folder."
+            )
 
     return hook
 

@@ -16,6 +16,7 @@ child exits when the launcher dies, so no kernel outlives its grading run.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import select
@@ -26,12 +27,26 @@ import threading
 
 SOCKET_ENV = "COURSE_WARM_KERNEL_SOCKET"
 # Imported once in the server, before any fork; the notebooks' own imports then cost nothing.
-WARM_MODULES = ("numpy", "pandas", "matplotlib", "matplotlib.pyplot", "ipykernel.kernelapp",
-                "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.debugger", "IPython.core.interactiveshell",
-                "IPython.core.completer", "jedi", "debugpy", "zmq", "tornado.ioloop")
+WARM_MODULES = (
+    "numpy",
+    "pandas",
+    "matplotlib",
+    "matplotlib.pyplot",
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "ipykernel.zmqshell",
+    "ipykernel.debugger",
+    "IPython.core.interactiveshell",
+    "IPython.core.completer",
+    "jedi",
+    "debugpy",
+    "zmq",
+    "tornado.ioloop",
+)
 
 
 # --- the server -----------------------------------------------------------------------------
+
 
 def warm_up() -> None:
     os.environ.setdefault("MPLBACKEND", "Agg")
@@ -40,10 +55,8 @@ def warm_up() -> None:
     for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[variable] = "1"
     for module in WARM_MODULES:
-        try:
+        with contextlib.suppress(ImportError):
             __import__(module)
-        except ImportError:
-            pass
 
 
 def serve(socket_path: str) -> None:
@@ -67,7 +80,7 @@ def serve(socket_path: str) -> None:
 
 
 def _receive(connection: socket.socket) -> bytes:
-    chunks = []
+    chunks: list[bytes] = []
     while not chunks or not chunks[-1].endswith(b"\n"):
         chunk = connection.recv(65536)
         if not chunk:
@@ -118,6 +131,7 @@ def _exit_with(pid: int) -> None:
 
 # --- the launcher (what the kernelspec runs) ---------------------------------------------------
 
+
 def launch(argv: list[str]) -> int:
     """Ask the server for a kernel and stand in for it until it exits."""
     socket_path = os.environ.get(SOCKET_ENV)
@@ -143,10 +157,8 @@ def _request_kernel(socket_path: str, argv: list[str]) -> int:
 
 
 def _forward(pid: int, signum: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signum)
-    except ProcessLookupError:
-        pass
     if signum != signal.SIGINT:
         sys.exit(0)
 

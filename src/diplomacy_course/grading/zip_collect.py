@@ -12,12 +12,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from diplomacy_course.core import locations
-from diplomacy_course.core import nbgrader_runner
+from diplomacy_course.core import locations, nbgrader_runner
 from diplomacy_course.core.catalog import Assignment
 
-LMS_FILENAME = (r".*?(?P<student_id>[A-Za-z0-9.\-]+)_(?:late_)?\d+_(?:\d+_|assignsubmission_file_)"
-                r"(?P<file_id>[^/]+?)(?:-\d+)?\.ipynb$")
+LMS_FILENAME = (
+    r".*?(?P<student_id>[A-Za-z0-9.\-]+)_(?:late_)?\d+_(?:\d+_|assignsubmission_file_)"
+    r"(?P<file_id>[^/]+?)(?:-\d+)?\.ipynb$"
+)
 
 
 def zip_collect(assignment: Assignment, archive: Path, root: Path | None = None) -> list[str]:
@@ -30,11 +31,16 @@ def zip_collect(assignment: Assignment, archive: Path, root: Path | None = None)
     shutil.rmtree(downloaded / assignment.id, ignore_errors=True)
     archive_dir.mkdir(parents=True)
     shutil.copy(archive, archive_dir / archive.name)
-    nbgrader_runner.run([
-        "zip_collect", assignment.id, "--force",
-        f"--ZipCollectApp.downloaded_directory={downloaded.relative_to(root)}",
-        "--ZipCollectApp.collector_plugin=nbgrader.plugins.zipcollect.FileNameCollectorPlugin",
-        f"--FileNameCollectorPlugin.named_regexp={LMS_FILENAME}",
-        "--FileNameCollectorPlugin.valid_ext=['.ipynb']",
-    ], root)
+    nbgrader_runner.run(
+        [
+            "zip_collect",
+            assignment.id,
+            "--force",
+            f"--ZipCollectApp.downloaded_directory={downloaded.relative_to(root)}",
+            "--ZipCollectApp.collector_plugin=nbgrader.plugins.zipcollect.FileNameCollectorPlugin",
+            f"--FileNameCollectorPlugin.named_regexp={LMS_FILENAME}",
+            "--FileNameCollectorPlugin.valid_ext=['.ipynb']",
+        ],
+        root,
+    )
     return locations.submitted_students(assignment.id, root)

@@ -14,7 +14,7 @@ app = typer.Typer()
 
 @app.command("leak-check")
 def leak_check(
-    trees: list[Path] = typer.Argument(None, help="Folders to scan; default: the release and the built book."),
+    trees: list[Path] | None = typer.Argument(None, help="Folders to scan; default: the release and the built book."),
 ) -> None:
     """Fail if solutions, hidden tests or rubric text appear in what students or readers see."""
     from diplomacy_course.publish.leaks import scan

@@ -18,8 +18,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS",
-           "BEGIN MARK SCHEME", "END MARK SCHEME")
+MARKERS = (
+    "BEGIN SOLUTION",
+    "END SOLUTION",
+    "BEGIN HIDDEN TESTS",
+    "END HIDDEN TESTS",
+    "BEGIN MARK SCHEME",
+    "END MARK SCHEME",
+)
 REGION = re.compile(
     r"(?:###|<!--)?\s*BEGIN (SOLUTION|HIDDEN TESTS|MARK SCHEME)\s*(?:-->)?(.*?)"
     r"(?:###|<!--)?\s*END \1",
@@ -54,8 +60,8 @@ def secret_lines(solutions_root: Path) -> set[str]:
     public: set[str] = set()
     for notebook in sorted(solutions_root.glob("*/*.ipynb")):
         for source in _cell_sources(notebook):
-            inside = {_normalise(l) for m in REGION.finditer(source) for l in m.group(2).splitlines()}
-            outside = {_normalise(l) for l in REGION.sub("", source).splitlines()}
+            inside = {_normalise(line) for m in REGION.finditer(source) for line in m.group(2).splitlines()}
+            outside = {_normalise(line) for line in REGION.sub("", source).splitlines()}
             secrets |= inside
             public |= outside
     # A line that also appears outside every region (a shared import) is not a secret.
@@ -74,7 +80,7 @@ def _searchable_text(path: Path) -> str:
         text = "\n".join(_cell_sources(path))
     elif path.suffix == ".html":
         text = html.unescape(re.sub(r"<[^>]+>", "", text))
-    return "\n".join(_normalise(l) for l in text.splitlines())
+    return "\n".join(_normalise(line) for line in text.splitlines())
 
 
 def scan(trees: list[Path], solutions_root: Path) -> list[Leak]:
