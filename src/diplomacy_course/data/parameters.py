@@ -19,7 +19,6 @@ END_DATE = "2025-12-31"
 
 # --- the ministry -------------------------------------------------------------
 HOME_CODE = "XM"  # fictional ISO-style code (XM is not assigned to any real country)
-HOME_NAME = "Maritima"
 HQ_CITY = "Port Selat"  # fictional capital
 HQ_TIMEZONE = "Asia/Jakarta"  # assumption: an archipelago on Western Indonesia Time
 HOME_LANGUAGE = "id"
