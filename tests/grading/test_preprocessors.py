@@ -132,3 +132,17 @@ def test_an_output_of_exactly_the_limit_is_kept_whole():
     cell.outputs = [new_output("stream", name="stdout", text="x" * 200)]
     CapOutputSize(max_chars=200).preprocess_cell(cell, {}, 0)
     assert cell.outputs[0].text == "x" * 200
+
+
+def test_a_huge_exception_message_is_cut_too():
+    """raise ValueError("x" * 10**8) puts the message in the error's value and its traceback."""
+    message = "x" * 5000
+    cell = new_code_cell("...")
+    cell.outputs = [
+        new_output("error", ename="ValueError", evalue=message, traceback=["Traceback", f"ValueError: {message}"])
+    ]
+    CapOutputSize(max_chars=200).preprocess_cell(cell, {}, 0)
+    error = cell.outputs[0]
+    assert len(error.evalue) < 300 and "5,000 characters" in error.evalue
+    assert error.traceback[0] == "Traceback" and len(error.traceback[1]) < 300
+    assert error.ename == "ValueError"
