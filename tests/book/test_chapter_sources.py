@@ -185,3 +185,18 @@ def test_the_ministry_is_called_fictional_before_its_data_are_loaded(chapter):
 def test_the_chapters_exist():
     assert len(CHAPTERS) == 7
     assert all(Path(REPO / chapter).is_file() for chapter in CHAPTERS)
+
+
+@pytest.mark.slow
+def test_the_built_chapters_number_their_exercises_and_fold_the_solutions(built_book):
+    """A lecturer assigns "3.2": chapter N's exercises are numbered N.1, N.2, ... and every answer is folded."""
+    from bs4 import BeautifulSoup
+
+    for number, chapter in enumerate(CHAPTERS, start=1):
+        page = BeautifulSoup((built_book / chapter.replace(".md", ".html")).read_text("utf-8"), "html.parser")
+        titles = [div.select_one(".admonition-title").get_text() for div in page.select("div.exercise")]
+        expected = [f"Exercise {number}.{k}" for k in range(1, len(titles) + 1)]
+        assert [title.split()[0] + " " + title.split()[1] for title in titles] == expected, chapter
+        solutions = page.select("div.solution")
+        assert len(solutions) == len(titles), chapter
+        assert all("dropdown" in div.get("class", []) for div in solutions), f"{chapter}: a solution is not folded"
