@@ -43,7 +43,7 @@ def _mentions(term: str, text: str) -> bool:
 
 
 TERMS: tuple[Term, ...] = (
-    Term("digital diplomacy", "diplomasi digital", avoid=("diplomasi daring", "diplomasi siber")),
+    Term("digital diplomacy", "diplomasi digital", avoid=("diplomasi daring",)),
     Term("public diplomacy", "diplomasi publik", avoid=("diplomasi umum", "diplomasi masyarakat")),
     Term("citizens abroad", "Warga Negara Indonesia (WNI)", avoid=("warga negara di luar negeri",), required=False),
     Term(
