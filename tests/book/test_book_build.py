@@ -37,7 +37,8 @@ def _tiny_book(tmp_path, repo, page_text: str):
     [
         ("# Welcome\n\nSee {doc}`missing-page`.\n", "a broken cross-reference"),
         (
-            "---\nkernelspec:\n  name: python3\n  display_name: Python 3\n---\n# Welcome\n\n"
+            "---\njupytext:\n  text_representation:\n    format_name: myst\n"
+            "kernelspec:\n  name: python3\n  display_name: Python 3\n---\n# Welcome\n\n"
             "```{code-cell} ipython3\n1 / 0\n```\n",
             "an execution error",
         ),

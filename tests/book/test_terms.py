@@ -61,6 +61,16 @@ def test_the_term_check_catches_a_stray_form(english, indonesian, problem):
     assert any(problem in line for line in problems), problems
 
 
+def test_a_quoted_name_is_left_as_written():
+    entry = Entry(
+        "book/example",
+        'Cite "Digital Diplomacy by the Numbers".',
+        'Kutiplah "Digital Diplomacy by the Numbers".',
+        False,
+    )
+    assert term_problems([entry], keep=set()) == []
+
+
 def test_a_term_split_over_lines_still_counts():
     entry = Entry("book/example", "digital\ndiplomacy", "diplomasi\ndigital", False)
     assert term_problems([entry], keep=set()) == []

@@ -116,15 +116,19 @@ def _tool(name: str) -> str:
 
 
 def _locale_dir(root: Path) -> Path:
-    """A copy of the catalogs under _build, where Sphinx compiles them (no .mo in the sources)."""
-    target = _build_dir(root) / "locales"
-    if target.exists():
-        shutil.rmtree(target)
-    source = root / LOCALES
-    if source.is_dir():
-        shutil.copytree(source, target, ignore=shutil.ignore_patterns("*.mo"))
-    else:
-        target.mkdir(parents=True)
+    """A copy of the catalogs under _build, where Sphinx compiles them (no .mo in the sources).
+
+    Copies keep their times and compiled catalogs stay, so an unchanged catalog is not compiled
+    again and its page is not rebuilt; catalogs deleted from the sources are deleted here too."""
+    source, target = root / LOCALES, _build_dir(root) / "locales"
+    target.mkdir(parents=True, exist_ok=True)
+    wanted = {p.relative_to(source) for p in source.rglob("*.po")} if source.is_dir() else set()
+    for old in target.rglob("*.[pm]o"):
+        if old.relative_to(target).with_suffix(".po") not in wanted:
+            old.unlink()
+    for name in wanted:
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source / name, target / name)
     return target
 
 

@@ -26,6 +26,8 @@ NAMES = {
 }  # fmt: skip
 CODE = re.compile(r"``[^`]*``|`[^`]*`|\{[\w:-]+\}`[^`]*`|https?://\S+|\[[^\]]*\]\([^)]*\)")
 QUOTATION = re.compile(r'\A\s*(["“«]|…|—\s)')
+# A span in quotation marks: a quotation or a name (a dataset's citation), kept as written.
+QUOTED = re.compile(r'"[^"]*"|“[^”]*”')
 
 
 @dataclass(frozen=True)
@@ -80,8 +82,9 @@ def term_problems(entries: Iterable[Entry], keep: set[str]) -> list[str]:
         if entry.english in keep or not entry.indonesian:
             continue
         where = f"{entry.page}: {entry.english[:70]!r}"
+        english = QUOTED.sub(" ", entry.english)
         for term in TERMS:
-            if term.required and term.in_english(entry.english) and not term.in_indonesian(entry.indonesian):
+            if term.required and term.in_english(english) and not term.in_indonesian(entry.indonesian):
                 problems.append(f"{where} says {term.english!r} but its translation lacks {term.indonesian!r}")
             for form in term.avoided_forms_in(entry.indonesian):
                 problems.append(f"{where}: write {term.indonesian!r}, not {form!r}")

@@ -44,6 +44,7 @@ TRANSLATED_PAGES: tuple[str, ...] = (
     "book/assignments",
     "book/appendices/glossary",
     "book/appendices/references",
+    "book/appendices/data-dictionary",
 )
 
 # One version per language, as plotting.editions_html writes them: each <div> ends where the next begins.
