@@ -24,6 +24,8 @@ NAMES = {
     "nbgrader", "nbgitpuller", "Facebook", "Instagram", "YouTube", "TikTok", "X", "Twitter", "UTC",
     "PACIS", "Bandung", "pandas", "matplotlib", "Python", "A1", "A2", "A3", "A4",
 }  # fmt: skip
+# Words that Indonesian has taken over unchanged (KBBI lists them), so a message may be just one of them.
+SAME_IN_INDONESIAN = {"folder", "platform", "format", "video", "data", "total", "status"}
 CODE = re.compile(r"``[^`]*``|`[^`]*`|\{[\w:-]+\}`[^`]*`|https?://\S+|\[[^\]]*\]\([^)]*\)")
 QUOTATION = re.compile(r'\A\s*(["“«]|…|—\s)')
 # A span in quotation marks: a quotation or a name (a dataset's citation), kept as written.
@@ -58,7 +60,7 @@ def nothing_to_translate(english: str, keep: set[str]) -> bool:
     if english in keep or QUOTATION.match(english):
         return True
     words = re.findall(r"[^\W\d_]+", CODE.sub(" ", english))
-    return all(word in NAMES for word in words)
+    return all(word in NAMES or word.lower() in SAME_IN_INDONESIAN for word in words)
 
 
 def catalog_problems(entries: Iterable[Entry], keep: set[str]) -> list[str]:

@@ -45,6 +45,7 @@ TRANSLATED_PAGES: tuple[str, ...] = (
     "book/appendices/glossary",
     "book/appendices/references",
     "book/appendices/data-dictionary",
+    "book/appendices/instructor-guide",
 )
 
 # One version per language, as plotting.editions_html writes them: each <div> ends where the next begins.
