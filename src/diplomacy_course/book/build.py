@@ -179,7 +179,7 @@ CHOOSER = """<!DOCTYPE html>
 <script>
 // Readers whose browser prefers Indonesian go to the Indonesian edition, everyone else to English.
 var wanted = (navigator.languages || [navigator.language || ""]).join(",").toLowerCase();
-location.replace((/(^|,)(id|in)\b/.test(wanted) ? "id" : "{default}") + "/index.html");
+location.replace((/(^|,)(id|in)(-|,|$)/.test(wanted) ? "id" : "{default}") + "/index.html");
 </script>
 </head>
 <body>
