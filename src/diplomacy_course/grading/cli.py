@@ -151,13 +151,41 @@ def _print_scores(scores, ungraded, results) -> None:
 @app.command("feedback")
 def feedback(
     assignment_id: str = typer.Argument(..., help="e.g. a1"),
-    release: bool = typer.Option(False, help="Also release feedback to the exchange."),
+    release: bool = typer.Option(
+        False,
+        help="Also return it: to the exchange for students who submitted there (they fetch it in the "
+        "Assignments tab); students imported from an LMS zip are listed, to upload their HTML to the LMS.",
+    ),
 ) -> None:
     """Generate HTML feedback (scores and visible tests, never hidden tests) in grading/feedback."""
-    _assignment(assignment_id)
+    from diplomacy_course.grading.returns import release_feedback, ungraded_written_answers
+
+    assignment, root = _assignment(assignment_id), locations.repo_root()
+    _warn_ungraded_feedback(ungraded_written_answers(locations.gradebook_url(root), assignment.id))
     _nbgrader(["generate_feedback", assignment_id, "--force"], f"feedback {assignment_id}")
-    if release:
-        _nbgrader(["release_feedback", assignment_id], f"release feedback {assignment_id}")
+    if not release:
+        return
+    try:
+        done = release_feedback(assignment, root)
+    except (FileNotFoundError, nbgrader_runner.NbgraderError) as error:
+        fail(f"release feedback {assignment_id} failed.\n{error}")
+    console.print(f"feedback released to the exchange for {len(done.through_exchange)} students", highlight=False)
+    if done.through_lms:
+        console.print(
+            f"{len(done.through_lms)} students submitted through an LMS; upload their feedback there:", highlight=False
+        )
+        for student, folder in sorted(done.through_lms.items()):
+            console.print(f"  {student}: {folder}", highlight=False)
+
+
+def _warn_ungraded_feedback(students: list[str]) -> None:
+    if students:
+        console.print(
+            f"[yellow]warning: written answers not graded yet for {len(students)} student(s): "
+            f"{', '.join(students)}; their feedback shows those answers at 0 until you grade them "
+            "in the formgrader and run this again.[/yellow]",
+            highlight=False,
+        )
 
 
 @app.command("export")

@@ -88,12 +88,12 @@ def parse(path: str, info: zipfile.ZipInfo) -> Entry | None:
     parts = PurePosixPath(path).parts
     for index, folder in enumerate(parts[:-1]):
         match = MOODLE_FOLDER.match(folder)
-        if match and match["plugin"] == "file":
+        if match:  # assignsubmission_file, or _onlinetext (then not a notebook, reported as such)
             inner = "/".join(parts[index + 1 :])
             return Entry(path, "moodle", inner, match["name"], match["participant"], False, (info.date_time, 0, 0))
     base = parts[-1]
     match = MOODLE_FLAT.match(base)
-    if match and match["plugin"] == "file":
+    if match:
         return Entry(path, "moodle", match["file"], match["name"], match["participant"], False, (info.date_time, 0, 0))
     match = CANVAS.match(base)
     if match:
