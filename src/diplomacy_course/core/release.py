@@ -58,6 +58,7 @@ def release(assignment: Assignment, root: Path) -> Path:
 
     Nothing in assignments/<a>/ changes unless the new release was made in full.
     """
+    locations.grading_dir(root).mkdir(parents=True, exist_ok=True)  # the default gradebook's folder
     nbgrader_runner.check_gradebook(locations.gradebook_url(root))
     sync_data(assignment, root)
     final = assignment.release_dir(root)
