@@ -162,3 +162,19 @@ def test_student_data_anywhere_in_the_repository_is_git_ignored(repo, path):
     if done.returncode == 128:
         skip_or_fail("not a git checkout")
     assert done.returncode == 0, f"{path} would be committed"
+
+
+def test_feedback_before_autograde_or_with_a_bad_gradebook_says_what_to_do(workspace):
+    grading, env = workspace
+    early = CliRunner().invoke(app, ["feedback", "a3"], env=env)
+    assert early.exit_code == 1 and "./course autograde a3" in early.output
+    bad = CliRunner().invoke(
+        app, ["feedback", "a1"], env={**env, "COURSE_GRADEBOOK_URL": f"sqlite:///{grading}/no/gb.db"}
+    )
+    assert bad.exit_code == 1 and "COURSE_GRADEBOOK_URL" in bad.output and "Traceback" not in bad.output
+    assert (
+        CliRunner()
+        .invoke(app, ["export"], env={**env, "COURSE_GRADEBOOK_URL": f"sqlite:///{grading}/no/gb.db"})
+        .exit_code
+        == 1
+    )

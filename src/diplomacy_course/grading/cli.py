@@ -161,7 +161,10 @@ def feedback(
     from diplomacy_course.grading.returns import release_feedback, ungraded_written_answers
 
     assignment, root = _assignment(assignment_id), locations.repo_root()
-    _warn_ungraded_feedback(ungraded_written_answers(locations.gradebook_url(root), assignment.id))
+    try:
+        _warn_ungraded_feedback(ungraded_written_answers(locations.gradebook_url(root), assignment.id))
+    except (FileNotFoundError, nbgrader_runner.NbgraderError) as error:
+        fail(str(error))
     _nbgrader(["generate_feedback", assignment_id, "--force"], f"feedback {assignment_id}")
     if not release:
         return

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from nbgrader.api import Gradebook
+from nbgrader.api import Gradebook, MissingEntry
 
 from diplomacy_course.core import locations, nbgrader_runner
 from diplomacy_course.core.catalog import Assignment
@@ -50,6 +50,12 @@ def release_feedback(assignment: Assignment, root: Path) -> FeedbackRelease:
 
 def ungraded_written_answers(db_url: str, assignment_id: str) -> list[str]:
     """Students whose submission still has written answers nobody has graded (they count as 0)."""
+    nbgrader_runner.check_gradebook(db_url)
     with Gradebook(db_url) as gradebook:
-        assignment = gradebook.find_assignment(assignment_id)
+        try:
+            assignment = gradebook.find_assignment(assignment_id)
+        except MissingEntry:
+            raise FileNotFoundError(
+                f"The gradebook has no {assignment_id}: release it and run `./course autograde {assignment_id}` first."
+            ) from None
         return sorted(s.student.id for s in assignment.submissions if s.needs_manual_grade)
