@@ -23,8 +23,9 @@ import re
 import shutil
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
+from diplomacy_course.core import locations
 from diplomacy_course.core.catalog import Assignment
 from diplomacy_course.grading.roster import Student, canvas_name_key, normalise_name
 
@@ -42,7 +43,8 @@ UTF8_FLAG = 0x800
 class Entry:
     """One file of the download, with what its name says about who sent it."""
 
-    path: str
+    path: str  # the name as the archive's author wrote it
+    raw: str  # the name as stored, to read the entry back
     lms: str  # "moodle" or "canvas"
     file_name: str  # the student's own file name
     name: str  # the display name in the file name
@@ -90,16 +92,27 @@ def parse(path: str, info: zipfile.ZipInfo) -> Entry | None:
         match = MOODLE_FOLDER.match(folder)
         if match:  # assignsubmission_file, or _onlinetext (then not a notebook, reported as such)
             inner = "/".join(parts[index + 1 :])
-            return Entry(path, "moodle", inner, match["name"], match["participant"], False, (info.date_time, 0, 0))
+            return Entry(
+                path, info.filename, "moodle", inner, match["name"], match["participant"], False, (info.date_time, 0, 0)
+            )
     base = parts[-1]
     match = MOODLE_FLAT.match(base)
     if match:
-        return Entry(path, "moodle", match["file"], match["name"], match["participant"], False, (info.date_time, 0, 0))
+        return Entry(
+            path,
+            info.filename,
+            "moodle",
+            match["file"],
+            match["name"],
+            match["participant"],
+            False,
+            (info.date_time, 0, 0),
+        )
     match = CANVAS.match(base)
     if match:
         file_name, again = _canvas_file_name(match["file"])
         order = (info.date_time, int(match["attachment"]), again)
-        return Entry(path, "canvas", file_name, match["key"], match["user"], bool(match["late"]), order)
+        return Entry(path, info.filename, "canvas", file_name, match["key"], match["user"], bool(match["late"]), order)
     return None
 
 
@@ -180,10 +193,8 @@ def _choose(entries: list[Entry], assignment: Assignment, report: ImportReport) 
     return kept
 
 
-def zip_collect(assignment: Assignment, archive_path, root, roster: list[Student]) -> ImportReport:
+def zip_collect(assignment: Assignment, archive_path: Path, root: Path, roster: list[Student]) -> ImportReport:
     """Import ``archive_path`` into <grading>/submitted/<student>/<assignment>/ and report on every entry."""
-    from diplomacy_course.core import locations
-
     if archive_path.suffix.lower() != ".zip" or not zipfile.is_zipfile(archive_path):
         raise ValueError(f"{archive_path} is not a zip archive: download the submissions from the LMS as one zip.")
     submitted = locations.grading_dir(root) / "submitted"
@@ -194,10 +205,12 @@ def zip_collect(assignment: Assignment, archive_path, root, roster: list[Student
     return report
 
 
-def _import_one(archive, entry: Entry, folder, assignment: Assignment, student_id: str, report: ImportReport) -> None:
+def _import_one(
+    archive: zipfile.ZipFile, entry: Entry, folder: Path, assignment: Assignment, student_id: str, report: ImportReport
+) -> None:
     """Write one student's notebook; a bad entry is reported and leaves any earlier submission as it was."""
     try:
-        data = archive.read(_raw_name(archive, entry.path))
+        data = archive.read(entry.raw)
     except (zipfile.BadZipFile, OSError) as error:  # a damaged entry (CRC mismatch, truncated)
         report.skipped.append((entry.path, f"unreadable in the archive ({error}) for {student_id}"))
         return
@@ -215,7 +228,3 @@ def _import_one(archive, entry: Entry, folder, assignment: Assignment, student_i
         report.notes.append(f"{student_id}: {entry.file_name} imported as {assignment.notebook}")
     if entry.late:
         report.notes.append(f"{student_id}: Canvas marks this submission late")
-
-
-def _raw_name(archive: zipfile.ZipFile, path: str) -> str:
-    return next(info.filename for info in archive.infolist() if entry_name(info) == path)
