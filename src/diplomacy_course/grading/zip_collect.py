@@ -91,29 +91,21 @@ def parse(path: str, info: zipfile.ZipInfo) -> Entry | None:
     for index, folder in enumerate(parts[:-1]):
         match = MOODLE_FOLDER.match(folder)
         if match:  # assignsubmission_file, or _onlinetext (then not a notebook, reported as such)
-            inner = "/".join(parts[index + 1 :])
-            return Entry(
-                path, info.filename, "moodle", inner, match["name"], match["participant"], False, (info.date_time, 0, 0)
-            )
-    base = parts[-1]
-    match = MOODLE_FLAT.match(base)
+            return _moodle_entry(path, info, match, "/".join(parts[index + 1 :]))
+    match = MOODLE_FLAT.match(parts[-1])
     if match:
-        return Entry(
-            path,
-            info.filename,
-            "moodle",
-            match["file"],
-            match["name"],
-            match["participant"],
-            False,
-            (info.date_time, 0, 0),
-        )
-    match = CANVAS.match(base)
+        return _moodle_entry(path, info, match, match["file"])
+    match = CANVAS.match(parts[-1])
     if match:
         file_name, again = _canvas_file_name(match["file"])
         order = (info.date_time, int(match["attachment"]), again)
         return Entry(path, info.filename, "canvas", file_name, match["key"], match["user"], bool(match["late"]), order)
     return None
+
+
+def _moodle_entry(path: str, info: zipfile.ZipInfo, match: re.Match, file_name: str) -> Entry:
+    order = (info.date_time, 0, 0)
+    return Entry(path, info.filename, "moodle", file_name, match["name"], match["participant"], False, order)
 
 
 def _canvas_file_name(name: str) -> tuple[str, int]:
