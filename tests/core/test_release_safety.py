@@ -84,3 +84,9 @@ def test_release_to_the_exchange_puts_the_assignment_where_students_fetch_it(cou
     assert filecmp.cmp(outbound, a1.release_dir(course_copy) / a1.notebook, shallow=False)
     assert _snapshot(a1.release_dir(course_copy)) == before  # a fresh release equals the committed one
     assert not _leftovers(course_copy)
+
+
+def test_a_relative_grading_folder_means_the_same_folder_to_nbgrader(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COURSE_GRADING_DIR", "term-2026/grading")
+    assert nbgrader_runner.environment()["COURSE_GRADING_DIR"] == str(tmp_path / "term-2026" / "grading")

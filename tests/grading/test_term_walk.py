@@ -49,7 +49,8 @@ def test_a_whole_term_through_course(tmp_path, monkeypatch):
     assert released.exit_code == 0, released.output
     _as_student(["fetch_assignment", "a1"], home, exchange)
     _as_student(["submit", "a1"], home, exchange)
-    assert _course(["collect", "a1"]).exit_code == 0
+    collected = _course(["collect", "a1"])
+    assert collected.exit_code == 0 and "1 students have a submission" in collected.output
 
     solution = (a1.source_dir(root) / a1.notebook).read_bytes()
     blank = (a1.release_dir(root) / a1.notebook).read_bytes()
@@ -77,6 +78,7 @@ def test_a_whole_term_through_course(tmp_path, monkeypatch):
     returned = _course(["feedback", "a1", "--release"])
     assert returned.exit_code == 0, returned.output
     assert "written answers not graded yet" in returned.output and "s002" in returned.output
+    assert "feedback for 3 students" in returned.output
     assert "feedback released to the exchange for 1 students" in returned.output
     assert "s001:" in returned.output and "s002:" in returned.output  # to upload through the LMS
     _as_student(["fetch_feedback", "a1"], home, exchange)

@@ -89,6 +89,8 @@ def environment(extra: dict[str, str] | None = None) -> dict[str, str]:
     env = dict(os.environ)
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     env.setdefault("PYTHONHASHSEED", "0")
+    if env.get("COURSE_GRADING_DIR"):  # nbgrader runs in the course root: pass the folder the caller meant
+        env["COURSE_GRADING_DIR"] = str(locations.grading_dir())
     env.update(extra or {})
     return env
 

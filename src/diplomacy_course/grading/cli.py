@@ -41,6 +41,8 @@ def collect(assignment_id: str = typer.Argument(..., help="e.g. a1")) -> None:
     """Collect submissions from the nbgrader exchange into grading/submitted (re-runs update)."""
     _assignment(assignment_id)
     _nbgrader(["collect", assignment_id, "--update"], f"collect {assignment_id}")
+    students = locations.submitted_students(assignment_id)
+    console.print(f"{len(students)} students have a submission of {assignment_id} in grading/submitted.")
 
 
 @app.command("zip-collect")
@@ -158,7 +160,7 @@ def feedback(
     ),
 ) -> None:
     """Generate HTML feedback (scores and visible tests, never hidden tests) in grading/feedback."""
-    from diplomacy_course.grading.returns import release_feedback, ungraded_written_answers
+    from diplomacy_course.grading.returns import feedback_folders, release_feedback, ungraded_written_answers
 
     assignment, root = _assignment(assignment_id), locations.repo_root()
     try:
@@ -166,6 +168,7 @@ def feedback(
     except (FileNotFoundError, nbgrader_runner.NbgraderError) as error:
         fail(str(error))
     _nbgrader(["generate_feedback", assignment_id, "--force"], f"feedback {assignment_id}")
+    console.print(f"feedback for {len(feedback_folders(assignment, root))} students in grading/feedback.")
     if not release:
         return
     try:
