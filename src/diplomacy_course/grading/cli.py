@@ -42,7 +42,8 @@ def collect(assignment_id: str = typer.Argument(..., help="e.g. a1")) -> None:
     _assignment(assignment_id)
     _nbgrader(["collect", assignment_id, "--update"], f"collect {assignment_id}")
     students = locations.submitted_students(assignment_id)
-    console.print(f"{len(students)} students have a submission of {assignment_id} in grading/submitted.")
+    submitted = locations.grading_dir() / "submitted"
+    console.print(f"{len(students)} students have a submission of {assignment_id} in {submitted}.", highlight=False)
 
 
 @app.command("zip-collect")
@@ -168,7 +169,8 @@ def feedback(
     except (FileNotFoundError, nbgrader_runner.NbgraderError) as error:
         fail(str(error))
     _nbgrader(["generate_feedback", assignment_id, "--force"], f"feedback {assignment_id}")
-    console.print(f"feedback for {len(feedback_folders(assignment, root))} students in grading/feedback.")
+    folder = locations.grading_dir(root) / "feedback"
+    console.print(f"feedback for {len(feedback_folders(assignment, root))} students in {folder}.", highlight=False)
     if not release:
         return
     try:
