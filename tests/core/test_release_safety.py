@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from diplomacy_course.cli import app
 from diplomacy_course.core import catalog, nbgrader_runner
 from diplomacy_course.core.release import STAGING_PREFIX, release
+from tests.support.course import submit
 
 # Port 9 (discard) on this machine: nothing listens, the connection is refused at once.
 UNREACHABLE = "postgresql+psycopg2://grader:secret@127.0.0.1:9/gradebook"
@@ -90,3 +91,27 @@ def test_a_relative_grading_folder_means_the_same_folder_to_nbgrader(tmp_path, m
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("COURSE_GRADING_DIR", "term-2026/grading")
     assert nbgrader_runner.environment()["COURSE_GRADING_DIR"] == str(tmp_path / "term-2026" / "grading")
+
+
+def test_autograde_with_an_unreachable_gradebook_keeps_the_release_and_says_why(course_copy, monkeypatch):
+    monkeypatch.setenv("COURSE_GRADEBOOK_URL", UNREACHABLE)
+    monkeypatch.setenv("COURSE_ROOT", str(course_copy))
+    a1 = catalog.get("a1")
+    submit(course_copy, a1, "s001", a1.release_dir(course_copy) / a1.notebook)
+    before = _snapshot(course_copy / "assignments")
+    result = CliRunner().invoke(app, ["autograde", "a1"])
+    assert result.exit_code == 1 and "COURSE_GRADEBOOK_URL" in result.output
+    assert "db upgrade" not in result.output
+    assert _snapshot(course_copy / "assignments") == before
+
+
+@pytest.mark.slow
+def test_nbgraders_database_advice_is_replaced_by_the_real_cause(course_copy, tmp_path):
+    """nbgrader answers any database error with `nbgrader db upgrade`; the runner names the real cause."""
+    staging = tmp_path / "release"
+    with pytest.raises(nbgrader_runner.GradebookUnreachable, match="cannot be opened"):
+        nbgrader_runner.run(
+            ["generate_assignment", "a1", "--force", "--create", f"--CourseDirectory.release_directory={staging}"],
+            course_copy,
+            db_url=UNREACHABLE,
+        )

@@ -127,7 +127,7 @@ def autograde(
                 warm=not cold,
                 on_batch_done=lambda r: progress.advance(task, len(r.students)),
             )
-        except FileNotFoundError as error:
+        except (FileNotFoundError, nbgrader_runner.NbgraderError) as error:  # e.g. the gradebook unreachable
             fail(str(error))
     ungradable = sorted(s for r in results for s in r.ungradable)
     _print_scores(class_scores(locations.gradebook_url(root), assignment_id, students), ungradable, results)
