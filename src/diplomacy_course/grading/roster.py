@@ -111,7 +111,3 @@ def normalise_name(name: str) -> str:
 def canvas_name_key(name: str) -> str:
     """Canvas's file-name form of a name: letters and digits only, lower case (accents kept)."""
     return re.sub(r"[\W_]+", "", unicodedata.normalize("NFC", name).casefold())
-
-
-def by_id(students: list[Student]) -> dict[str, Student]:
-    return {s.student_id: s for s in students}
