@@ -38,6 +38,7 @@ def _moodle_folders(path: Path) -> Path:
             ("Ana María Pérez_1001_assignsubmission_onlinetext/onlinetext.html", b"<p>see notebook</p>", EARLY),
             (f"Kim Lee_1004_assignsubmission_file/{NB}", notebook_bytes("one of the Kims"), EARLY),
             (f"Nobody Known_1009_assignsubmission_file/{NB}", notebook_bytes("stranger"), EARLY),
+            (f"Participant_1010_assignsubmission_file/{NB}", notebook_bytes("anonymous"), EARLY),
             (f"__MACOSX/{ana}/._{NB}", b"\x00\x05\x16\x07", EARLY),
             (".DS_Store", b"\x00\x00\x00\x01Bud1", EARLY),
         ],
@@ -70,6 +71,7 @@ def test_moodle_folder_download_imports_by_full_name_and_names_every_other_file(
     skipped = dict(report.skipped)
     assert "several roster students (s004, s005)" in skipped[f"Kim Lee_1004_assignsubmission_file/{NB}"]
     assert "not in the roster" in skipped[f"Nobody Known_1009_assignsubmission_file/{NB}"]
+    assert "reveal identities" in skipped[f"Participant_1010_assignsubmission_file/{NB}"]
     assert "not a notebook" in skipped["Ana María Pérez_1001_assignsubmission_onlinetext/onlinetext.html"]
     assert len(report.junk) == 2
 

@@ -125,6 +125,8 @@ def identify(entry: Entry, roster: list[Student]) -> Student | str:
             key = canvas_name_key(entry.name)
             matches = [s for s in roster if key and canvas_name_key(s.last_name + s.first_name) == key]
         wanted = f"Canvas user {entry.lms_id} ({entry.name!r})"
+    elif entry.name.casefold() == "participant":  # Moodle's anonymous submissions ("blind marking")
+        return "Moodle hid the student's identity (anonymous submissions): reveal identities, then download again"
     else:
         name = normalise_name(entry.name)
         matches = [
