@@ -1,9 +1,11 @@
-"""``course release``: the student version of each assignment, and its release to students."""
+"""``course release`` (the student version of each assignment, and its release to students) and
+``course version``."""
 
 from __future__ import annotations
 
 import typer
 
+from diplomacy_course import __version__
 from diplomacy_course.core import catalog, locations, nbgrader_runner
 from diplomacy_course.core.console import console, fail
 
@@ -48,3 +50,9 @@ def release(
                 console.print(f"released {assignment.id} to the exchange -> {outbound}", highlight=False)
     except (nbgrader_runner.NbgraderError, FileNotFoundError) as error:
         fail(f"release failed; assignments/ is unchanged for anything not reported above.\n{error}")
+
+
+@app.command()
+def version() -> None:
+    """Print the course package's version (written once, in pyproject.toml)."""
+    typer.echo(__version__)
