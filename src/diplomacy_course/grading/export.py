@@ -156,6 +156,17 @@ def moodle_table(columns: list[Column], rows: list[StudentGrades]) -> list[list[
 TABLES = {"plain": plain_table, "canvas": canvas_table, "moodle": moodle_table}
 
 
+def grade_rows(
+    gradebook: Gradebook, assignments: list[str] | None = None, students: list[str] | None = None
+) -> tuple[list[str], list[dict[str, str]]]:
+    """The plain export as a header and one {column: cell} row per student (cells as written)."""
+    columns, rows = collect(gradebook, None, assignments or None)
+    if students:
+        rows = [r for r in rows if r.student.student_id in students]
+    header, *body = plain_table(columns, rows)
+    return header, [dict(zip(header, line, strict=True)) for line in body]
+
+
 def missing_identities(form: str, rows: list[StudentGrades]) -> list[str]:
     """Students the LMS could not match: no identity column of that LMS is filled in."""
     if form == "canvas":
