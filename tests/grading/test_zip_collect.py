@@ -161,3 +161,12 @@ def test_a_file_that_is_not_a_zip_is_refused_before_anything_changes(tmp_path, b
     with pytest.raises(ValueError, match="not a zip archive"):
         zip_collect(A1, path, tmp_path, ROSTER)
     assert not (tmp_path / "grading").exists()
+
+
+def test_canvas_name_is_the_fallback_when_the_roster_has_no_canvas_id(tmp_path):
+    from dataclasses import replace
+
+    roster = [replace(s, canvas_id="") for s in ROSTER]
+    archive = build_zip(tmp_path / "canvas.zip", [(f"nunezzoe_777_5003_{NB}", notebook_bytes("zoe"), EARLY)])
+    report = zip_collect(A1, archive, tmp_path, roster)
+    assert report.imported == {"s003": f"nunezzoe_777_5003_{NB}"}  # Núñez, Zoë without accents

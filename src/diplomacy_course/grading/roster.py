@@ -109,5 +109,7 @@ def normalise_name(name: str) -> str:
 
 
 def canvas_name_key(name: str) -> str:
-    """Canvas's file-name form of a name: letters and digits only, lower case (accents kept)."""
-    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFC", name).casefold())
+    """Canvas's file-name form of a name: letters and digits only, lower case, compared without
+    accents (a download may spell Núñez as nunez)."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return re.sub(r"[\W_]+", "", "".join(c for c in decomposed if not unicodedata.combining(c)))
