@@ -47,6 +47,8 @@ TRANSLATED_PAGES: tuple[str, ...] = (
     "book/appendices/data-dictionary",
     "book/appendices/instructor-guide",
     "book/chapters/07-presence-to-purpose",
+    "book/chapters/05-monologue-to-dialogue",
+    "book/chapters/06-indonesia-decade",
 )
 
 # One version per language, as plotting.editions_html writes them: each <div> ends where the next begins.
