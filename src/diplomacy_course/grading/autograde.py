@@ -7,10 +7,15 @@ The class is split into small batches; each batch is one ordinary
   time (SQLite has no safe concurrent writers);
 - the ``course-grader`` kernel: a fresh process per notebook, forked from a
   server that has already imported pandas and matplotlib (``warm_kernels``),
-  with a memory cap and a fence around the repository (``sandbox_kernel``);
+  inside a sandbox the Linux kernel enforces (``sandbox``): its own files
+  only, no network, no grader environment, no other processes, limits;
 - nbgrader's cell timeout from nbgrader_config.py for runaway loops.
 
-Batches run on as many workers as the machine has cores.
+Batches run on as many workers as the machine has cores. Before anything is
+graded, the sandbox is tried on this machine (``sandbox.probe``); without it,
+grading stops unless the instructor explicitly asked for ``--no-sandbox``.
+A batch whose nbgrader process died is graded again once, one student at a
+time, so that one notebook cannot cost the others their grade.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -29,10 +35,16 @@ from pathlib import Path
 from diplomacy_course.core import locations, nbgrader_runner
 from diplomacy_course.core.catalog import Assignment
 from diplomacy_course.core.release import release
-from diplomacy_course.grading import sandbox_kernel, warm_kernels
+from diplomacy_course.grading import warm_kernels
 from diplomacy_course.grading.gradebook import merge_submissions, record_ungradable
+from diplomacy_course.grading.sandbox import probe
+from diplomacy_course.grading.sandbox.kernel import Limits, kernel_environment
 
 KERNEL_NAME = "course-grader"
+
+
+class SandboxUnavailable(RuntimeError):
+    """This machine cannot run the grading sandbox; the message says what is missing."""
 
 
 @dataclass
@@ -41,6 +53,11 @@ class BatchResult:
     merged: list[str] = field(default_factory=list)
     without_notebook: list[str] = field(default_factory=list)  # e.g. renamed: nbgrader scores it 0 silently
     log_tail: str = ""
+
+    @property
+    def unmerged(self) -> list[str]:
+        """Students with a notebook whose grading did not reach the gradebook."""
+        return [s for s in self.students if s not in self.merged and s not in self.without_notebook]
 
     @property
     def ungradable(self) -> list[str]:
@@ -83,30 +100,64 @@ def _sqlite_path(db_url: str) -> Path | None:
 
 
 @contextlib.contextmanager
-def warm_kernel_server(enabled: bool = True):
-    """Run the fork server for the duration of a grading run; yield its socket (or None).
+def warm_kernel_server(workspace: Path, enabled: bool = True):
+    """Run the fork server for the duration of a grading run; yield its address (or None).
 
-    It needs Linux (fork, and pidfd to follow processes that are not one's children);
-    elsewhere every kernel starts cold, in the same sandbox."""
+    It starts with the kernels' own short environment (nothing of the grader's is in its memory
+    for a forked kernel to find) and in a session of its own, away from the terminal's Ctrl-C."""
     if not enabled or not hasattr(os, "pidfd_open"):
         yield None
         return
-    folder = tempfile.mkdtemp(prefix="course-warm-")
-    socket_path = os.path.join(folder, "kernels.sock")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "diplomacy_course.grading.warm_kernels", "serve", socket_path],
-        stdout=subprocess.PIPE,
-        env=nbgrader_runner.environment(),
-    )
+    address = f"course-warm-kernels-{os.getpid()}-{secrets.token_hex(8)}"
+    env = kernel_environment(str(workspace / "home"), str(_mpl_config(workspace)))
+    env["MPLBACKEND"] = "Agg"
+    (workspace / "home").mkdir(exist_ok=True)
+    with open(workspace / "kernel-server.log", "wb") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "diplomacy_course.grading.warm_kernels", "serve", address],
+            stdout=subprocess.PIPE,
+            stderr=log,
+            env=env,
+            start_new_session=True,
+        )
     try:
         assert server.stdout is not None  # stdout=PIPE
         if server.stdout.readline().strip() != b"ready":
-            raise RuntimeError("The warm kernel server did not start; run with --cold to grade without it.")
-        yield socket_path
+            raise RuntimeError(
+                f"The warm kernel server did not start (see {workspace / 'kernel-server.log'}); "
+                "run with --cold to grade without it."
+            )
+        yield address
     finally:
         server.terminate()
         server.wait(timeout=30)
-        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _mpl_config(workspace: Path) -> Path:
+    return workspace / "mplconfig"
+
+
+def _build_font_cache(workspace: Path) -> None:
+    """Kernels may only read matplotlib's configuration folder: build its font cache first."""
+    folder = _mpl_config(workspace)
+    folder.mkdir(exist_ok=True)
+    env = {**nbgrader_runner.environment(), "MPLCONFIGDIR": str(folder), "MPLBACKEND": "Agg"}
+    subprocess.run([sys.executable, "-c", "import matplotlib.pyplot"], env=env, check=True)
+
+
+def check_sandbox(sandbox: bool) -> None:
+    """Refuse to grade when the sandbox was asked for and cannot work here."""
+    if not sandbox:
+        return
+    found = probe.problems()
+    if found:
+        raise SandboxUnavailable(
+            "The grading sandbox cannot run on this machine:\n- "
+            + "\n- ".join(found)
+            + "\nWithout it a submission could read the hidden tests and other students' work, reach the "
+            "network and read the grader's credentials. Fix the above, or grade notebooks you trust "
+            "with `--no-sandbox` (unsafe: see the instructor guide)."
+        )
 
 
 def _snapshot_class_gradebook(root: Path, workspace: Path) -> Path | None:
@@ -128,7 +179,8 @@ class _ClassRun:
     root: Path
     students: list[str]
     workspace: Path
-    memory_mb: int
+    limits: Limits
+    sandbox: bool
     warm_socket: str | None
     snapshot: Path | None  # the SQLite class gradebook as it was; None on a server gradebook
 
@@ -149,8 +201,12 @@ class _ClassRun:
     def kernel_environment(self) -> dict[str, str]:
         env = {
             "JUPYTER_PATH": str(self.workspace / "jupyter"),
-            sandbox_kernel.MEMORY_ENV: str(self.memory_mb),
-            sandbox_kernel.PROTECTED_ENV: str(self.root),
+            warm_kernels.MEMORY_ENV: str(self.limits.memory_mb),
+            warm_kernels.WALL_ENV: str(self.limits.wall_seconds),
+            warm_kernels.SCRATCH_ENV: str(self.workspace / "scratch"),
+            warm_kernels.READABLE_ENV: str(_mpl_config(self.workspace)),
+            warm_kernels.LOG_ENV: str(self.workspace / "kernel-logs"),
+            warm_kernels.SANDBOX_ENV: "on" if self.sandbox else "off",
         }
         if self.warm_socket:
             env[warm_kernels.SOCKET_ENV] = self.warm_socket
@@ -183,8 +239,9 @@ def _graded_in(db_url: str, assignment_id: str, students: list[str]) -> list[str
     return graded
 
 
-def _record_batch(run: _ClassRun, result: BatchResult, number: int) -> None:
-    """Bring one finished batch into the class gradebook; flag who could not be graded."""
+def _record_batch(run: _ClassRun, result: BatchResult, number: int, *, final: bool = True) -> None:
+    """Bring one finished batch into the class gradebook; flag who could not be graded (only
+    on the ``final`` attempt: others are graded again first)."""
     class_db = locations.gradebook_url(run.root)
     if run.snapshot is not None:
         result.merged = merge_submissions(run.batch_db_url(number), class_db, run.assignment.id, result.students)
@@ -194,7 +251,8 @@ def _record_batch(run: _ClassRun, result: BatchResult, number: int) -> None:
     result.without_notebook = [
         s for s in result.students if not (submitted / s / run.assignment.id / run.assignment.notebook).is_file()
     ]
-    record_ungradable(class_db, run.assignment.id, result.ungradable)
+    if final:
+        record_ungradable(class_db, run.assignment.id, result.ungradable)
 
 
 def autograde_class(
@@ -202,11 +260,15 @@ def autograde_class(
     root: Path | None = None,
     *,
     workers: int | None = None,
-    memory_mb: int = sandbox_kernel.DEFAULT_MEMORY_MB,
+    limits: Limits | None = None,
     warm: bool = True,
+    sandbox: bool = True,
     on_batch_done=None,
 ) -> list[BatchResult]:
-    """Autograde every submission of an assignment; return one result per batch."""
+    """Autograde every submission of an assignment; return one result per batch.
+
+    Raises SandboxUnavailable before grading anything if ``sandbox`` is asked for and this
+    machine cannot provide it."""
     root = root or locations.repo_root()
     students = locations.submitted_students(assignment.id, root)
     if not students:
@@ -214,21 +276,33 @@ def autograde_class(
             f"No submissions for {assignment.id} in {locations.grading_dir(root) / 'submitted'}: "
             f"collect them first (`./course collect {assignment.id}` or `./course zip-collect`)."
         )
+    check_sandbox(sandbox)
     workspace = _prepare_workspace(assignment, root)
     install_grader_kernel(workspace)
+    for folder in ("scratch", "kernel-logs"):
+        (workspace / folder).mkdir()
+    _build_font_cache(workspace)
     snapshot = _snapshot_class_gradebook(root, workspace)
     workers = workers or os.cpu_count() or 1
     results = []
-    with warm_kernel_server(warm) as warm_socket, ThreadPoolExecutor(max_workers=workers) as pool:
-        run = _ClassRun(assignment, root, students, workspace, memory_mb, warm_socket, snapshot)
-        futures = {
-            pool.submit(_run_batch, run, batch, number): number
-            for number, batch in enumerate(batches(students, workers))
-        }
-        for future in as_completed(futures):
+    with warm_kernel_server(workspace, warm) as warm_socket, ThreadPoolExecutor(max_workers=workers) as pool:
+        run = _ClassRun(assignment, root, students, workspace, limits or Limits(), sandbox, warm_socket, snapshot)
+        planned = batches(students, workers)
+        # A batch that did not get everyone graded (its nbgrader died, say) is graded again one
+        # student at a time: one notebook cannot cost the others their grade.
+        retries = len(planned)
+        futures = {pool.submit(_run_batch, run, batch, number): number for number, batch in enumerate(planned)}
+        while futures:
+            future = next(as_completed(futures))
+            number = futures.pop(future)
             result = future.result()
-            _record_batch(run, result, futures[future])
+            _record_batch(run, result, number, final=number >= len(planned) or len(result.students) == 1)
+            if result.unmerged and number < len(planned) and len(result.students) > 1:
+                for student in result.unmerged:
+                    futures[pool.submit(_run_batch, run, [student], retries)] = retries
+                    retries += 1
+                result.students = [s for s in result.students if s not in result.unmerged]
             results.append(result)
-            if on_batch_done:
+            if on_batch_done and result.students:
                 on_batch_done(result)
     return results
