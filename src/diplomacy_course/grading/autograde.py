@@ -218,9 +218,12 @@ def _run_batch(run: _ClassRun, batch: list[str], number: int) -> BatchResult:
     args = ["autograde", run.assignment.id, "--force", f"--Execute.kernel_name={KERNEL_NAME}"]
     if others:
         args.append(f"--CourseDirectory.student_id_exclude={others}")
-    done = nbgrader_runner.run(
-        args, run.root, db_url=run.start_batch_db(number), extra_env=run.kernel_environment(), check=False
-    )
+    try:
+        done = nbgrader_runner.run(
+            args, run.root, db_url=run.start_batch_db(number), extra_env=run.kernel_environment(), check=False
+        )
+    except (OSError, subprocess.SubprocessError) as error:  # nbgrader could not even run: graded again
+        return BatchResult(batch, log_tail=f"nbgrader did not run: {error}")
     log_tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-15:])
     return BatchResult(batch, log_tail=log_tail)
 

@@ -220,7 +220,7 @@ def _become_kernel(
         if request.sandbox:
             confine(request, scratch, kernel_uid)
         else:
-            _apply_limits(request.limits)
+            apply_limits(request.limits)
             os.chdir(request.workdir)
             _replace_environment(kernel_environment(scratch, _mpl_config(request)))
         os.write(ready, b"ok")
@@ -247,7 +247,7 @@ def confine(request: KernelRequest, scratch: str, kernel_uid: int) -> None:
         _become_unprivileged_uid(kernel_uid, last_cap)
     else:
         linux.keep_only_capabilities((), last_cap)  # all of them were only ours in our user namespace
-    _apply_limits(request.limits)
+    apply_limits(request.limits)
     linux.prctl(linux.PR_SET_NO_NEW_PRIVS, 1)
     os.chdir(request.workdir)
     _replace_environment(kernel_environment(scratch, _mpl_config(request)))
@@ -284,7 +284,7 @@ def _become_unprivileged_uid(uid: int, last_cap: int) -> None:
     linux.raise_ambient(keep)  # so that a cold kernel (exec'd) and student subprocesses keep them
 
 
-def _apply_limits(limits: Limits) -> None:
+def apply_limits(limits: Limits) -> None:
     megabyte = 1024 * 1024
     for limit, value in (
         (resource.RLIMIT_DATA, limits.memory_mb * megabyte),
