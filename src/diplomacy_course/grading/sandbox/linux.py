@@ -79,7 +79,8 @@ def set_capabilities(keep: tuple[int, ...], *, inheritable: bool = False) -> Non
 def map_own_ids_in_new_user_namespace() -> None:
     """After unshare(CLONE_NEWUSER): keep our own uid and gid inside, with no supplementary groups."""
     uid, gid = os.geteuid(), os.getegid()
-    for name, text in (("setgroups", "deny"), ("uid_map", f"{uid} {uid} 1"), ("gid_map", f"{gid} {gid} 1")):
+    # In this order (as util-linux's unshare does): this kernel refused uid_map after setgroups.
+    for name, text in (("uid_map", f"{uid} {uid} 1"), ("setgroups", "deny"), ("gid_map", f"{gid} {gid} 1")):
         with open(f"/proc/self/{name}", "w") as f:
             f.write(text)
 
