@@ -175,8 +175,7 @@ def _enter_namespaces() -> None:
     if os.geteuid() == 0:
         linux.unshare(flags)
     else:
-        linux.unshare(linux.CLONE_NEWUSER)
-        linux.map_own_ids_in_new_user_namespace()
+        linux.enter_new_user_namespace()
         linux.unshare(flags)
 
 

@@ -76,10 +76,10 @@ def set_capabilities(keep: tuple[int, ...], *, inheritable: bool = False) -> Non
     _check(_libc.capset(ctypes.byref(header), data), "capset")
 
 
-def map_own_ids_in_new_user_namespace() -> None:
-    """After unshare(CLONE_NEWUSER): keep our own uid and gid inside, with no supplementary groups."""
-    uid, gid = os.geteuid(), os.getegid()
-    # In this order (as util-linux's unshare does): this kernel refused uid_map after setgroups.
+def enter_new_user_namespace() -> None:
+    """unshare(CLONE_NEWUSER), keeping our own uid and gid inside, with no supplementary groups."""
+    uid, gid = os.geteuid(), os.getegid()  # before: unmapped, they read as 65534 inside
+    unshare(CLONE_NEWUSER)
     for name, text in (("uid_map", f"{uid} {uid} 1"), ("setgroups", "deny"), ("gid_map", f"{gid} {gid} 1")):
         with open(f"/proc/self/{name}", "w") as f:
             f.write(text)
