@@ -12,6 +12,9 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
+pytestmark = pytest.mark.sandbox
 CAP_MB = 300
 
 THREADED_WORK = textwrap.dedent(f"""

@@ -23,11 +23,30 @@ MODES = ("warm", "cold", "plain")
 LIBC = "import ctypes, ctypes.util\nlibc = ctypes.CDLL(None, use_errno=True)\n"
 
 
+pytestmark = pytest.mark.sandbox
+
+
+def _world(request, tmp_path_factory):
+    world = KernelLab(tmp_path_factory.mktemp(f"sandbox-{request.param}"), request.param).setup()
+    request.addfinalizer(world.close)
+    return world
+
+
 @pytest.fixture(scope="module", params=MODES)
 def lab(request, tmp_path_factory):
-    world = KernelLab(tmp_path_factory.mktemp(f"sandbox-{request.param}"), request.param).setup()
-    yield world
-    world.close()
+    """Each mode, the control included."""
+    return _world(request, tmp_path_factory)
+
+
+@pytest.fixture(scope="module", params=("warm", "cold"))
+def sandboxed(request, tmp_path_factory):
+    """For limits, where the control would harm the test machine (a fork bomb, a memory hog)."""
+    return _world(request, tmp_path_factory)
+
+
+@pytest.fixture(scope="module", params=("warm",))
+def warm(request, tmp_path_factory):
+    return _world(request, tmp_path_factory)
 
 
 def _attack(lab: KernelLab, code: str) -> str:
@@ -53,17 +72,23 @@ def test_own_folder_is_readable_and_writable(lab):
 
 
 def test_reading_the_solutions_with_open_fails(lab):
-    output = _attack(lab, f"""
+    output = _attack(
+        lab,
+        f"""
         try:
             print('REACHED' if {SECRET!r} in open({str(lab.secret_file)!r}).read() else '')
         except OSError as error:
             print('refused', error.errno)
-    """)
+    """,
+    )
     _verdict(lab, output)
 
 
 def test_reading_the_solutions_with_libc_fails(lab):
-    output = _attack(lab, LIBC + f"""
+    output = _attack(
+        lab,
+        LIBC
+        + f"""
         fd = libc.open({str(lab.secret_file).encode()!r}, 0)
         buffer = ctypes.create_string_buffer(200)
         if fd >= 0 and libc.read(fd, buffer, 200) > 0 and {SECRET.encode()!r} in buffer.value:
@@ -74,23 +99,27 @@ def test_reading_the_solutions_with_libc_fails(lab):
         line = ctypes.create_string_buffer(200)
         if pipe and libc.fgets(line, 200, ctypes.c_void_p(pipe)) and {SECRET.encode()!r} in line.value:
             print('REACHED by popen')
-    """)
+    """,
+    )
     _verdict(lab, output)
 
 
 def test_listing_and_writing_other_students_folders_fails(lab):
-    output = _attack(lab, f"""
+    output = _attack(
+        lab,
+        f"""
         import os
         try:
             print('REACHED' if 'work.ipynb' in os.listdir({str(lab.other_student)!r}) else '')
         except OSError:
             pass
         try:
-            open({str(lab.other_student / 'work.ipynb')!r}, 'w').write('zeroed')
+            open({str(lab.other_student / "work.ipynb")!r}, 'w').write('zeroed')
             print('REACHED')
         except OSError:
             pass
-    """)
+    """,
+    )
     _verdict(lab, output)
     assert (lab.other_student / "work.ipynb").read_text() == SECRET or lab.mode == "plain"
     (lab.other_student / "work.ipynb").write_text(SECRET)
@@ -98,7 +127,9 @@ def test_listing_and_writing_other_students_folders_fails(lab):
 
 def test_writing_a_gradebook_with_sqlite_fails(lab):
     gradebook = lab.base / "gradebook.db"
-    output = _attack(lab, f"""
+    output = _attack(
+        lab,
+        f"""
         import sqlite3
         try:
             with sqlite3.connect({str(gradebook)!r}) as db:
@@ -107,7 +138,8 @@ def test_writing_a_gradebook_with_sqlite_fails(lab):
             print('REACHED')
         except sqlite3.Error as error:
             print('refused', error)
-    """)
+    """,
+    )
     _verdict(lab, output)
     gradebook.unlink(missing_ok=True)
 
@@ -117,7 +149,10 @@ def test_writing_a_gradebook_with_sqlite_fails(lab):
 
 def test_tcp_connections_fail_loopback_included(lab):
     port = lab.tcp_listener()
-    output = _attack(lab, LIBC + f"""
+    output = _attack(
+        lab,
+        LIBC
+        + f"""
         import socket
         try:
             socket.create_connection(('127.0.0.1', {port}), timeout=3).close()
@@ -128,13 +163,16 @@ def test_tcp_connections_fail_loopback_included(lab):
         fd = libc.socket(2, 1, 0)
         if fd >= 0 and libc.connect(fd, address, 16) == 0:
             print('REACHED by libc')
-    """)
+    """,
+    )
     _verdict(lab, output)
 
 
 def test_udp_unix_and_abstract_sockets_fail(lab):
     path, abstract = lab.unix_listener(), lab.unix_listener(abstract=True)
-    output = _attack(lab, f"""
+    output = _attack(
+        lab,
+        f"""
         import socket
         for family, kind, address in ((socket.AF_UNIX, socket.SOCK_STREAM, {path!r}),
                                       (socket.AF_UNIX, socket.SOCK_STREAM, {abstract!r})):
@@ -150,22 +188,25 @@ def test_udp_unix_and_abstract_sockets_fail(lab):
                 print('REACHED udp')
         except OSError as error:
             print('refused', error)
-    """)
+    """,
+    )
     _verdict(lab, output)
 
 
-def test_the_fork_server_is_out_of_reach(lab):
-    if lab.mode != "warm":
-        pytest.skip("only the warm mode has a fork server")  # the control is the plain socket test above
-    output = _attack(lab, f"""
+def test_the_fork_server_is_out_of_reach(warm):
+    """The control for this attack is the abstract socket of the test above, reached without a sandbox."""
+    output = _attack(
+        warm,
+        f"""
         import socket
         try:
             with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
-                s.connect('\\0' + {lab.address!r})
+                s.connect('\\0' + {warm.address!r})
                 print('REACHED')
         except OSError as error:
             print('refused', error)
-    """)
+    """,
+    )
     assert "REACHED" not in output
 
 
@@ -173,7 +214,10 @@ def test_the_fork_server_is_out_of_reach(lab):
 
 
 def test_the_graders_environment_does_not_reach_student_code(lab):
-    output = _attack(lab, LIBC + f"""
+    output = _attack(
+        lab,
+        LIBC
+        + f"""
         import os
         libc.getenv.restype = ctypes.c_char_p
         seen = [str(dict(os.environ)), str(libc.getenv(b'JUPYTERHUB_API_TOKEN'))]
@@ -183,7 +227,8 @@ def test_the_graders_environment_does_not_reach_student_code(lab):
             except OSError:
                 pass
         print('REACHED' if any({GRADER_TOKEN!r} in text for text in seen) else 'clean')
-    """)
+    """,
+    )
     _verdict(lab, output)
 
 
@@ -199,7 +244,10 @@ def victim():
 
 
 def test_signalling_or_tracing_other_processes_fails(lab, victim):
-    output = _attack(lab, LIBC + f"""
+    output = _attack(
+        lab,
+        LIBC
+        + f"""
         import os, signal
         for attempt in (lambda: os.kill({victim.pid}, signal.SIGSTOP), lambda: libc.kill({victim.pid}, 19)):
             try:
@@ -213,7 +261,8 @@ def test_signalling_or_tracing_other_processes_fails(lab, victim):
             print('REACHED /proc')
         except OSError:
             pass
-    """)
+    """,
+    )
     _verdict(lab, output)
     os.kill(victim.pid, signal.SIGCONT)
 
@@ -221,10 +270,9 @@ def test_signalling_or_tracing_other_processes_fails(lab, victim):
 # --- 5. limits --------------------------------------------------------------------------------
 
 
-def test_a_fork_bomb_stops_at_the_cap(lab):
-    if lab.mode == "plain":
-        pytest.skip("a fork bomb without a sandbox would take the test machine down")
-    outcome = lab.run(textwrap.dedent("""
+def test_a_fork_bomb_stops_at_the_cap(sandboxed):
+    outcome = sandboxed.run(
+        textwrap.dedent("""
         import os, time
         children = []
         try:
@@ -236,24 +284,22 @@ def test_a_fork_bomb_stops_at_the_cap(lab):
                 children.append(pid)
         except OSError as error:
             print('stopped after', len(children), error.errno)
-    """))
+    """)
+    )
     words = outcome.stdout.split()
     assert words[:2] == ["stopped", "after"], outcome
     assert int(words[2]) < 128, outcome
 
 
-def test_a_memory_hog_gets_memory_error(lab):
-    if lab.mode == "plain":
-        pytest.skip("without a sandbox the hog would use the test machine's memory")
-    outcome = lab.run("hog = [bytearray(256 * 2**20) for _ in range(64)]")
+def test_a_memory_hog_gets_memory_error(sandboxed):
+    outcome = sandboxed.run("hog = [bytearray(256 * 2**20) for _ in range(64)]")
     assert outcome.error == "MemoryError", outcome
 
 
-def test_processes_it_started_are_gone_when_its_kernel_is(lab):
-    if lab.mode == "plain":
-        pytest.skip("without a sandbox nothing ends a daemon a notebook leaves behind")
-    beacon = lab.workdir / "beacon"
-    lab.run(textwrap.dedent(f"""
+def test_processes_it_started_are_gone_when_its_kernel_is(sandboxed):
+    beacon = sandboxed.workdir / "beacon"
+    sandboxed.run(
+        textwrap.dedent(f"""
         import os, time
         if os.fork() == 0:
             os.setsid()
@@ -263,7 +309,8 @@ def test_processes_it_started_are_gone_when_its_kernel_is(lab):
                     time.sleep(0.1)
             os._exit(0)
         time.sleep(0.5)
-    """))
+    """)
+    )
     time.sleep(0.5)
     size = beacon.stat().st_size
     time.sleep(1)

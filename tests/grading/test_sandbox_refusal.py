@@ -34,6 +34,7 @@ def _on_a_machine_without(missing: str, then: str, cwd=None) -> subprocess.Compl
     return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=cwd, timeout=300)
 
 
+pytestmark = pytest.mark.sandbox
 PROBE = "from diplomacy_course.grading.sandbox.probe import main\nmain()\n"
 
 

@@ -38,6 +38,7 @@ class KernelLab:
     base: Path
     mode: str  # "warm", "cold" or "plain" (no sandbox: the control)
     wall_seconds: int = 60
+    sandbox: bool = True  # False: the course's kernel as with autograde --no-sandbox
     server: subprocess.Popen | None = None
     address: str | None = None
     listeners: list = field(default_factory=list)
@@ -99,6 +100,7 @@ class KernelLab:
             warm_kernels.READABLE_ENV: str(self.base / "mplconfig"),
             warm_kernels.LOG_ENV: str(self.base / "logs"),
             warm_kernels.WALL_ENV: str(self.wall_seconds),
+            warm_kernels.SANDBOX_ENV: "on" if self.sandbox else "off",
         }
         if self.address:
             env[warm_kernels.SOCKET_ENV] = self.address
@@ -125,7 +127,11 @@ class KernelLab:
 
     def unix_listener(self, abstract: bool = False) -> str:
         listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        name = f"\0course-test-{os.getpid()}-{len(self.listeners)}" if abstract else str(self.base / f"grader-{len(self.listeners)}.sock")
+        name = (
+            f"\0course-test-{os.getpid()}-{len(self.listeners)}"
+            if abstract
+            else str(self.base / f"grader-{len(self.listeners)}.sock")
+        )
         listener.bind(name)
         listener.listen(1)
         self.listeners.append(listener)

@@ -94,7 +94,9 @@ def autograde(
         except (FileNotFoundError, SandboxUnavailable) as error:
             fail(str(error))
     if no_sandbox:
-        console.print("[yellow]Graded WITHOUT the sandbox (--no-sandbox): trust these grades only for trusted notebooks.")
+        console.print(
+            "[yellow]Graded WITHOUT the sandbox (--no-sandbox): trust these grades only for trusted notebooks."
+        )
     ungradable = sorted(s for r in results for s in r.ungradable)
     _print_scores(class_scores(locations.gradebook_url(root), assignment_id, students), ungradable, results)
     if ungradable:

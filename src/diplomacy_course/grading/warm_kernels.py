@@ -27,6 +27,7 @@ import signal
 import socket
 import struct
 import sys
+from functools import partial
 
 from diplomacy_course.grading.sandbox.kernel import KernelRequest, Limits, supervise
 
@@ -86,7 +87,7 @@ def serve(address: str) -> None:
             request = KernelRequest.from_json(_receive(connection).decode())
             if os.fork() == 0:
                 server.close()
-                status = supervise(request, _reply_on(connection), lambda: _run_warm_kernel(request.argv))
+                status = supervise(request, _reply_on(connection), partial(_run_warm_kernel, request.argv))
                 os._exit(status)
 
 
@@ -195,7 +196,7 @@ def _start_here(request: KernelRequest) -> dict:
             os.write(write_end, json.dumps(message).encode())
             os.close(write_end)
 
-        os._exit(supervise(request, reply, lambda: _exec_cold_kernel(request.argv)))
+        os._exit(supervise(request, reply, partial(_exec_cold_kernel, request.argv)))
     os.close(write_end)
     with os.fdopen(read_end, "rb") as pipe:
         text = pipe.read()

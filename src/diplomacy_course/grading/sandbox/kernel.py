@@ -96,7 +96,11 @@ def python_folders() -> list[str]:
     folders = {sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(os.path.realpath(sys.executable))}
     folders.add(os.path.dirname(os.path.abspath(diplomacy_course.__file__)))  # an editable install: the package only
     for entry in sys.path:  # site-packages and the standard library, never the current folder
-        if entry and os.path.isdir(entry) and any(part in entry for part in ("site-packages", "lib/python", "lib-dynload")):
+        if (
+            entry
+            and os.path.isdir(entry)
+            and any(part in entry for part in ("site-packages", "lib/python", "lib-dynload"))
+        ):
             folders.add(entry)
     return sorted({os.path.realpath(f) for f in folders} | folders)
 
@@ -311,7 +315,9 @@ def _redirect_and_close_inherited(log_folder: str | None, keep: int) -> None:
     os.dup2(devnull, 0)
     log = devnull
     if log_folder:
-        log = os.open(os.path.join(log_folder, f"kernel-{os.getpid()}.log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        log = os.open(
+            os.path.join(log_folder, f"kernel-{os.getpid()}.log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600
+        )
     for fd in (1, 2):
         os.dup2(log, fd)
     os.closerange(3, keep)

@@ -4,8 +4,8 @@ Landlock and the namespaces are the boundary; this filter takes away the kernel 
 could undermine them or that no notebook needs: debugging other processes, new namespaces or
 mounts, opening files by handle (which skips path checks), kernel keyrings, BPF, io_uring, and
 every socket but TCP and the netlink route socket that lists network interfaces (Landlock
-governs TCP; unix, UDP and raw sockets it does not). ``socketpair`` stays allowed: asyncio, under the kernel's event loop, needs it, and such a
-pair reaches nothing outside the process.
+governs TCP; unix, UDP and raw sockets it does not). ``socketpair`` stays allowed: asyncio,
+under the kernel's event loop, needs it, and such a pair reaches nothing outside the process.
 """
 
 from __future__ import annotations
