@@ -253,8 +253,8 @@ def _record_batch(run: _ClassRun, result: BatchResult, number: int, *, final: bo
     result.without_notebook = [
         s for s in result.students if not (submitted / s / run.assignment.id / run.assignment.notebook).is_file()
     ]
-    if final:
-        record_ungradable(class_db, run.assignment.id, result.ungradable)
+    # No notebook is final at once; a grading that did not arrive is final only on the last attempt.
+    record_ungradable(class_db, run.assignment.id, result.without_notebook + (result.unmerged if final else []))
 
 
 def autograde_class(
