@@ -15,4 +15,11 @@ and ``publish`` may import ``core``, ``plotting`` and ``data`` but not each othe
 except that ``publish`` may import ``book``; only ``cli`` imports everything.
 """
 
-__version__ = "0.1.0"
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _installed_version
+
+# The version is written once, in pyproject.toml; the installed package's metadata carries it.
+try:
+    __version__ = _installed_version("diplomacy-course")
+except PackageNotFoundError:  # imported from a source tree that was never installed
+    __version__ = "0+unknown"

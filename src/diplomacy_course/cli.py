@@ -25,14 +25,6 @@ app = typer.Typer(
 
 
 @app.command()
-def version() -> None:
-    """Print the course package's version."""
-    from diplomacy_course import __version__
-
-    typer.echo(__version__)
-
-
-@app.command()
 def build() -> None:
     """Release every assignment, build the book, then run the leak check on both."""
     release(None)

@@ -67,10 +67,6 @@ def use_course_style() -> None:
     )
 
 
-def platform_color(platform: str) -> str:
-    return PLATFORM_COLORS[platform]
-
-
 def new_figure(**subplots_kwargs):
     """A figure and axes in the course style (a fresh pair, never the global one)."""
     use_course_style()

@@ -113,7 +113,7 @@ def page_in(browser, site):
         contexts.append(context)
         page = context.new_page()
         problems: list[str] = []
-        # The book is tested as served, offline: CDN scripts (MathJax) are outside it.
+        # The book is tested as served, offline: any request outside the site is refused.
         page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(site) else route.abort())
         page.on(
             "console",
@@ -204,6 +204,14 @@ def test_no_serious_accessibility_violation(page_in, toc_page):
 
 
 # ---------------------------------------------------------------- search and launch links
+
+
+def test_mathematics_renders_offline(page_in):
+    """MathJax is served by the site itself, so formulas are typeset with every other host refused."""
+    page, problems = page_in("book/chapters/05-monologue-to-dialogue.html")
+    page.wait_for_selector("mjx-container", state="attached", timeout=20_000)
+    assert page.locator("mjx-container").count() >= 1
+    assert problems == []
 
 
 def test_search_finds_a_glossary_term(page_in):

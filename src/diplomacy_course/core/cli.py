@@ -1,9 +1,10 @@
-"""``course release``: the student version of each assignment."""
+"""``course release`` (the student version of each assignment) and ``course version``."""
 
 from __future__ import annotations
 
 import typer
 
+from diplomacy_course import __version__
 from diplomacy_course.core import catalog, locations
 from diplomacy_course.core.console import console, fail
 
@@ -29,3 +30,9 @@ def release(assignment_ids: list[str] | None = typer.Argument(None, help="e.g. a
     for assignment in chosen_assignments(assignment_ids):
         folder = release_one(assignment, root)
         console.print(f"released {assignment.id} -> {folder.relative_to(root)}", highlight=False)
+
+
+@app.command()
+def version() -> None:
+    """Print the course package's version (written once, in pyproject.toml)."""
+    typer.echo(__version__)

@@ -83,7 +83,3 @@ def load_table(name: str, root: Path | str | None = None) -> pd.DataFrame:
     for column in spec.timestamps:
         df[column] = pd.to_datetime(df[column], format=UTC_FORMAT, utc=True)
     return df
-
-
-def load_all(root: Path | str | None = None) -> dict[str, pd.DataFrame]:
-    return {name: load_table(name, root) for name in TABLES}

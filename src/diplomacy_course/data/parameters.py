@@ -19,7 +19,6 @@ END_DATE = "2025-12-31"
 
 # --- the ministry -------------------------------------------------------------
 HOME_CODE = "XM"  # fictional ISO-style code (XM is not assigned to any real country)
-HOME_NAME = "Maritima"
 HQ_CITY = "Port Selat"  # fictional capital
 HQ_TIMEZONE = "Asia/Jakarta"  # assumption: an archipelago on Western Indonesia Time
 HOME_LANGUAGE = "id"
@@ -156,6 +155,7 @@ FOLLOWERS_AT_OPENING = {"hq": 3_000, "mission": 150}
 # grows fastest, X slowest, in line with DF5 "leaders gained followers faster").
 YEARLY_LOG_GROWTH = {"x": 0.07, "instagram": 0.16, "facebook": 0.05, "youtube": 0.15, "tiktok": 0.4}
 YOUNG_ACCOUNT_BOOST = 2.0  # assumption: new accounts grow (1 + 2 e^(-age/1 yr)) times faster
+YOUNG_ACCOUNT_DAYS = 365  # assumption: the "1 yr" above, the time constant of that boost, in days
 CRISIS_GROWTH_BOOST = 1.5  # DF5: leaders gained followers faster during the pandemic; size assumption
 FOLLOWER_GROWTH_NOISE_SD = 0.5  # assumption: day-to-day variation of the growth rate (gamma shape 4)
 
@@ -219,6 +219,10 @@ BASE_TOPIC_WEIGHTS = {
 }
 CRISIS_TOPIC_SHIFT = 0.45  # assumption: crisis share rises by 0.45 x intensity (DF5: COVID top topic Q1 2020)
 SUMMIT_MULTILATERAL_SHIFT = 0.35  # assumption: hosting year tilts towards multilateral posts
+# Intensities above these caps shift the topic mix no further (assumption: a ministry keeps some
+# routine posts even in its worst crisis or busiest summit week).
+CRISIS_TOPIC_SHIFT_CAP = 1.2
+SUMMIT_MULTILATERAL_SHIFT_CAP = 1.0
 # Format mix per platform (assumption).
 FORMAT_WEIGHTS = {
     "x": {"text": 0.45, "image": 0.35, "video": 0.1, "link": 0.1},
@@ -230,6 +234,14 @@ FORMAT_WEIGHTS = {
 # Target audience (brief): HQ mostly home; missions their host, sometimes home.
 HQ_HOME_TARGET_SHARE = 0.85
 MISSION_HOME_TARGET_SHARE = {"consular": 0.35, "other": 0.05}
+# Language of a post (assumption; brief: home audiences read the home language, foreign ones
+# English or a local language). Each share is a cut point on one uniform draw.
+HOME_AUDIENCE_IN_HOME_LANGUAGE = 0.92  # the rest in English
+HQ_FOREIGN_AUDIENCE_IN_ENGLISH = 0.85  # HQ addressing a foreign audience; the rest in the home language
+# A mission addressing a host with local languages: below 0.15 the home language, below 0.55
+# English, above that one of the host's languages (45%, split evenly among them).
+HOST_AUDIENCE_LANGUAGE_CUTS = (0.15, 0.55)
+HOST_AUDIENCE_IN_HOME_LANGUAGE_NO_LOCAL = 0.2  # hosts whose only local language is English: rest English
 
 # --- engagement ---------------------------------------------------------------
 # Median engagements / followers per post. DF2: Rival IQ 2023 medians by followers:
@@ -268,6 +280,8 @@ API_FAILURE_RATE = 0.03  # brief: ~3% of reported metrics missing from API failu
 REACH_FREQUENCY_RANGE = (1.1, 1.6)  # assumption: impressions / reach (Instagram, Facebook)
 # Video views per follower (assumption) and Instagram's definition change (brief).
 VIDEO_VIEWS_PER_FOLLOWER = {"x": 0.08, "instagram": 0.3, "facebook": 0.1, "youtube": 0.4, "tiktok": 1.2}
+VIDEO_VIEWS_POPULARITY_LINK = 0.8  # assumption: popular posts are also watched more (log scale)
+VIDEO_VIEWS_LOG_SD = 0.4  # assumption: own noise of views beyond what engagement explains
 INSTAGRAM_VIEWS_CHANGE_DATE = "2021-07-01"
 INSTAGRAM_3S_SHARE_OF_PLAYS = 0.4  # brief: raw values jump x~2.5 at the change
 
@@ -279,6 +293,12 @@ DUPLICATE_INSERT_AFTER = "2021-05-01"  # ... and reappears just before the posts
 # --- audience by country ------------------------------------------------------
 HQ_HOME_AUDIENCE_SHARE = 0.72  # assumption: home the largest share (brief)
 MISSION_AUDIENCE_SHARES = {"host": 0.5, "home": 0.3, "other": 0.2}  # assumption
+# Where the "other" followers live (assumption): every country gets this base weight, host
+# countries of missions more by the missions' size ...
+AUDIENCE_BASE_COUNTRY_WEIGHT = 0.15
+# ... and each account's split among them is a Dirichlet draw around those weights; the larger
+# this concentration, the closer accounts stay to the weights (assumption).
+AUDIENCE_SPREAD_CONCENTRATION = 20
 
 # --- comments and replies -----------------------------------------------------
 COMMENT_SAMPLE_TARGET = 110_000  # brief: 100k-200k rows max; a sample of public comments
@@ -289,18 +309,26 @@ QUESTION_SHARE = {"consular": 0.45, "crisis": 0.4, "other": 0.15}  # assumption
 # ~5% in 2016 rising to ~20-25% by 2025.
 REPLY_LOGIT_2016 = -3.9
 REPLY_LOGIT_2025 = -1.8
+# Years from START_DATE to where the 2025 values apply (mid-2025); the trend is linear in between.
+REPLY_TREND_YEARS = 9.5
 REPLY_QUESTION_BOOST = 1.4  # questions more likely answered (assumption)
 REPLY_CONSULAR_BOOST = 0.5  # consular posts get more attention (assumption)
 REPLY_CRISIS_BOOST = 0.6  # per unit crisis intensity (assumption)
 REPLY_PLATFORM_BOOST = {"x": 0.0, "instagram": 0.1, "facebook": 0.3, "youtube": -0.6, "tiktok": -0.3}
 REPLY_DELAY_MEDIAN_HOURS = {2016: 26.0, 2025: 3.0}  # assumption: faster replies over time
 REPLY_DELAY_LOG_SD = 1.0
+REPLY_DELAY_MIN_MINUTES = 2  # assumption: no reply is typed faster than this
 COMMENT_DELAY_MEDIAN_HOURS = 1.5  # DF2: ~55% of retweets within an hour; comments a little slower
 COMMENT_DELAY_LOG_SD = 1.3
+COMMENT_DELAY_MAX_MINUTES = 30 * 24 * 60  # assumption: comments come within 30 days of the post
+COMMENT_SAME_LANGUAGE_SHARE = 0.75  # assumption: the rest switch between English and the home language
 
 # --- meetings -----------------------------------------------------------------
 MEETINGS_PER_YEAR = 430  # brief: ~300-600 a year
-MEETINGS_YEAR_FACTOR = {2020: 0.85, 2022: 1.2}  # assumption: pandemic dip; summit-hosting year
+SUMMIT_YEAR = 2022  # the IPOF presidency (events ev09 and ev10 below)
+MEETINGS_YEAR_FACTOR = {2020: 0.85, SUMMIT_YEAR: 1.2}  # assumption: pandemic dip; summit-hosting year
+# Meetings per weekday relative to the yearly average (assumption: few at weekends).
+MEETINGS_DAY_FACTOR = {"weekday": 1.35, "saturday": 0.12, "sunday": 0.04}
 # Share of meetings held virtually / hybrid by year (brief: almost none before 2020,
 # majority in 2020, settling at 20-30% virtual+hybrid by 2023-25).
 REMOTE_SHARE_BY_YEAR = {
@@ -317,9 +345,13 @@ REMOTE_SHARE_BY_YEAR = {
 }
 PANDEMIC_REMOTE_FROM = "2020-03-01"  # before this 2020 uses the 2019 shares
 MULTILATERAL_SHARE = 0.35  # assumption
+SUMMIT_YEAR_MULTILATERAL_BOOST = 0.15  # assumption: the presidency year adds multilateral meetings
 ORGANISATIONS = ("ASEAN", "UN", "G20", "OIC", "WHO", "WTO", "APEC", "IORA", "IPOF")
+ORGANISATION_WEIGHTS = {"IPOF": 0.5}  # relative to 1 for the others (assumption: a small forum)
 LEVEL_WEIGHTS = {"head_of_state": 0.08, "minister": 0.32, "vice_minister": 0.2, "senior_official": 0.4}
 DURATION_MINUTES = {"in_person": (75, 0.4), "virtual": (55, 0.35), "hybrid": (90, 0.35)}  # median, log-SD
+DURATION_STEP_MINUTES = 5  # minutes are booked in steps of 5 (assumption) ...
+DURATION_MIN_MINUTES = 15  # ... and no meeting is shorter than this
 
 # --- website ------------------------------------------------------------------
 WEBSITE_SESSIONS_PER_MONTH_2016 = 260_000  # assumption: ministry-wide, all countries
@@ -335,6 +367,8 @@ WEBSITE_SECTION_WEIGHTS = {
 }
 WEBSITE_CRISIS_BOOST = {"travel_advice": 6.0, "consular_services": 3.0, "news": 1.0}  # x intensity
 WEBSITE_NOISE_LOG_SD = 0.12  # assumption
+WEBSITE_FOREIGN_CRISIS_AT_HOME = 0.5  # assumption: home visitors also follow crises in host countries
+WEBSITE_VISA_CRISIS_DROP = 0.6  # assumption: worldwide crises (closed borders) cut visa visits by up to 60%
 
 # --- events: the timeline the simulation follows ------------------------------
 # (event_id, start, end, name, kind, country_code or "" for worldwide, intensity, description)
@@ -475,3 +509,5 @@ EVENTS = (
 FOREIGN_EVENT_WEIGHT_AT_HQ = 0.6  # assumption: HQ also covers crises in host countries
 HOME_EVENT_WEIGHT_AT_MISSIONS = 0.3  # assumption: missions relay crises at home
 EVENT_DECAY_FRACTION = 0.5  # assumption: attention decays with time constant 0.5 x duration + 7 days
+EVENT_DECAY_EXTRA_DAYS = 7  # the "+ 7 days" above: short events still fade over about a week
+MAX_CRISIS_INTENSITY = 1.5  # assumption: overlapping events add up, to at most this

@@ -22,7 +22,6 @@ from pandera.errors import SchemaErrors
 from diplomacy_course.data import parameters as P
 from diplomacy_course.data.load import TABLES, load_table, resolve_dir
 
-START = pd.Timestamp(P.START_DATE)
 END_EXCLUSIVE = pd.Timestamp(P.END_DATE) + pd.Timedelta(days=1)
 COUNTRY_CODES = list(P.COUNTRIES)
 LANGUAGE_LIST = r"^[a-z]{2}(;[a-z]{2})*$"

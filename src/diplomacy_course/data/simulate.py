@@ -83,7 +83,7 @@ def _event_effect(event: pd.Series, days: pd.DatetimeIndex) -> np.ndarray:
     """Daily effect of one event: its intensity, decaying while it lasts (attention fades)."""
     start, end = pd.Timestamp(event.start_date), pd.Timestamp(event.end_date)
     elapsed = np.asarray((days - start).days, dtype=float)
-    time_constant = P.EVENT_DECAY_FRACTION * (end - start).days + 7
+    time_constant = P.EVENT_DECAY_FRACTION * (end - start).days + P.EVENT_DECAY_EXTRA_DAYS
     effect = event.intensity * np.exp(-np.clip(elapsed, 0, None) / time_constant)
     return np.where((days >= start) & (days <= end), effect, 0.0)
 
@@ -111,7 +111,7 @@ def account_intensity(accounts: pd.DataFrame, effects: dict[str, np.ndarray], n_
         else:
             own = effects.get(account.country_code, zero)
             rows.append(worldwide + own + P.HOME_EVENT_WEIGHT_AT_MISSIONS * home)
-    return np.clip(np.vstack(rows), 0, 1.5)
+    return np.clip(np.vstack(rows), 0, P.MAX_CRISIS_INTENSITY)
 
 
 # --- accounts and followers ----------------------------------------------------
@@ -175,7 +175,7 @@ def _growth_rates(accounts, intensity, days, rng) -> np.ndarray:
     """Daily log-growth of followers, (accounts x days)."""
     yearly = accounts.platform.map(P.YEARLY_LOG_GROWTH).to_numpy()[:, None]
     age_days = (days.values[None, :] - accounts.opened_on.values[:, None]) / DAY
-    young = 1 + P.YOUNG_ACCOUNT_BOOST * np.exp(-np.clip(age_days, 0, None) / 365)
+    young = 1 + P.YOUNG_ACCOUNT_BOOST * np.exp(-np.clip(age_days, 0, None) / P.YOUNG_ACCOUNT_DAYS)
     shape = 1 / P.FOLLOWER_GROWTH_NOISE_SD**2
     noise = rng.gamma(shape, 1 / shape, size=intensity.shape)
     return yearly / 365 * young * (1 + P.CRISIS_GROWTH_BOOST * intensity) * noise
@@ -242,8 +242,8 @@ def _utc_to_local_parts(utc: pd.Series, timezones: np.ndarray) -> tuple[np.ndarr
 def _topic_probabilities(is_hq, crisis, summit) -> np.ndarray:
     base = np.array([[P.BASE_TOPIC_WEIGHTS["hq" if h else "mission"][t] for t in P.TOPICS] for h in is_hq])
     crisis_col, multilateral_col = P.TOPICS.index("crisis"), P.TOPICS.index("multilateral")
-    base[:, crisis_col] += P.CRISIS_TOPIC_SHIFT * np.minimum(crisis, 1.2)
-    base[:, multilateral_col] += P.SUMMIT_MULTILATERAL_SHIFT * np.minimum(summit, 1.0)
+    base[:, crisis_col] += P.CRISIS_TOPIC_SHIFT * np.minimum(crisis, P.CRISIS_TOPIC_SHIFT_CAP)
+    base[:, multilateral_col] += P.SUMMIT_MULTILATERAL_SHIFT * np.minimum(summit, P.SUMMIT_MULTILATERAL_SHIFT_CAP)
     return base
 
 
@@ -269,13 +269,13 @@ def _choose_languages(rng, posts: pd.DataFrame) -> np.ndarray:
     for (account_languages, target), idx in posts.groupby(["languages", "target_country"]).indices.items():
         local = [lang for lang in account_languages.split(";") if lang not in (P.HOME_LANGUAGE, "en")]
         if target == P.HOME_CODE:
-            choices, cut = [P.HOME_LANGUAGE, "en"], [0.92]
+            choices, cut = [P.HOME_LANGUAGE, "en"], [P.HOME_AUDIENCE_IN_HOME_LANGUAGE]
         elif local:
-            choices, cut = [P.HOME_LANGUAGE, "en", *local], [0.15, 0.55]
+            choices, cut = [P.HOME_LANGUAGE, "en", *local], list(P.HOST_AUDIENCE_LANGUAGE_CUTS)
         elif account_languages == f"{P.HOME_LANGUAGE};en":  # HQ addressing a foreign audience
-            choices, cut = ["en", P.HOME_LANGUAGE], [0.85]
+            choices, cut = ["en", P.HOME_LANGUAGE], [P.HQ_FOREIGN_AUDIENCE_IN_ENGLISH]
         else:
-            choices, cut = [P.HOME_LANGUAGE, "en"], [0.2]
+            choices, cut = [P.HOME_LANGUAGE, "en"], [P.HOST_AUDIENCE_IN_HOME_LANGUAGE_NO_LOCAL]
         slot = np.searchsorted(cut, u[idx], side="right")
         # past the last cut point: pick uniformly among the remaining languages
         extra = len(choices) - len(cut)
@@ -377,7 +377,7 @@ def _video_views(rng, posts, followers_now, popularity):
     plays = np.round(
         followers_now
         * posts.platform.map(P.VIDEO_VIEWS_PER_FOLLOWER).to_numpy()
-        * np.exp(0.8 * popularity + rng.normal(0, 0.4, len(posts)))
+        * np.exp(P.VIDEO_VIEWS_POPULARITY_LINK * popularity + rng.normal(0, P.VIDEO_VIEWS_LOG_SD, len(posts)))
     )
     old_definition = (
         (posts.platform == "instagram") & (posts.posted_at < pd.Timestamp(P.INSTAGRAM_VIEWS_CHANGE_DATE, tz="UTC"))
@@ -437,7 +437,7 @@ def make_posts_raw(posts: pd.DataFrame) -> pd.DataFrame:
 
 def _country_weights(accounts: pd.DataFrame) -> pd.Series:
     """Where 'other' followers live: mission host countries by size, plus a little everywhere."""
-    weights = pd.Series(0.15, index=[c for c in P.COUNTRIES if c != P.HOME_CODE])
+    weights = pd.Series(P.AUDIENCE_BASE_COUNTRY_WEIGHT, index=[c for c in P.COUNTRIES if c != P.HOME_CODE])
     hosts = accounts[accounts.mission_id != P.HQ_ID].groupby("country_code").size_factor.sum()
     return weights.add(hosts / hosts.mean(), fill_value=0.0)
 
@@ -450,7 +450,7 @@ def _audience_shares(rng, accounts) -> np.ndarray:
     for i, account in enumerate(accounts.itertuples()):
         is_hq = account.mission_id == P.HQ_ID
         others = weights.drop(account.country_code, errors="ignore")
-        spread = rng.dirichlet(others.to_numpy() * 20)
+        spread = rng.dirichlet(others.to_numpy() * P.AUDIENCE_SPREAD_CONCENTRATION)
         home = P.HQ_HOME_AUDIENCE_SHARE if is_hq else P.MISSION_AUDIENCE_SHARES["home"]
         rest = 1 - home - (0 if is_hq else P.MISSION_AUDIENCE_SHARES["host"])
         shares[i, [codes.index(c) for c in others.index]] = rest * spread
@@ -492,7 +492,7 @@ def _comment_sampling_probability(comment_counts: np.ndarray) -> float:
 
 
 def _reply_probability(commented_at, is_question, topic, platform, crisis) -> np.ndarray:
-    progress = np.clip(_years_since_start(pd.DatetimeIndex(commented_at)) / 9.5, 0, 1)
+    progress = np.clip(_years_since_start(pd.DatetimeIndex(commented_at)) / P.REPLY_TREND_YEARS, 0, 1)
     logit = (
         P.REPLY_LOGIT_2016
         + (P.REPLY_LOGIT_2025 - P.REPLY_LOGIT_2016) * progress
@@ -505,11 +505,12 @@ def _reply_probability(commented_at, is_question, topic, platform, crisis) -> np
 
 
 def _reply_delay_minutes(rng, commented_at) -> np.ndarray:
-    progress = np.clip(_years_since_start(pd.DatetimeIndex(commented_at)) / 9.5, 0, 1)
-    first, last = P.REPLY_DELAY_MEDIAN_HOURS[2016], P.REPLY_DELAY_MEDIAN_HOURS[2025]
+    progress = np.clip(_years_since_start(pd.DatetimeIndex(commented_at)) / P.REPLY_TREND_YEARS, 0, 1)
+    by_year = P.REPLY_DELAY_MEDIAN_HOURS
+    first, last = by_year[min(by_year)], by_year[max(by_year)]
     median_hours = np.exp(np.log(first) + (np.log(last) - np.log(first)) * progress)
     delay = median_hours * 60 * np.exp(rng.normal(0, P.REPLY_DELAY_LOG_SD, len(progress)))
-    return np.maximum(np.round(delay), 2).astype(np.int64)
+    return np.maximum(np.round(delay), P.REPLY_DELAY_MIN_MINUTES).astype(np.int64)
 
 
 def make_comments(rng, posts: pd.DataFrame) -> pd.DataFrame:
@@ -518,10 +519,12 @@ def make_comments(rng, posts: pd.DataFrame) -> pd.DataFrame:
     sampled = np.minimum(rng.binomial(counts, _comment_sampling_probability(counts)), P.COMMENT_SAMPLE_CAP_PER_POST)
     parent = posts.iloc[np.repeat(np.arange(len(posts)), sampled)].reset_index(drop=True)
     delay = np.exp(rng.normal(np.log(P.COMMENT_DELAY_MEDIAN_HOURS * 60), P.COMMENT_DELAY_LOG_SD, len(parent)))
-    commented_at = parent.posted_at + pd.to_timedelta(np.round(np.minimum(delay, 30 * 24 * 60)), unit="m")
+    commented_at = parent.posted_at + pd.to_timedelta(
+        np.round(np.minimum(delay, P.COMMENT_DELAY_MAX_MINUTES)), unit="m"
+    )
     question_share = parent.topic.map(P.QUESTION_SHARE).fillna(P.QUESTION_SHARE["other"]).to_numpy()
     is_question = rng.random(len(parent)) < question_share
-    same_language = rng.random(len(parent)) < 0.75
+    same_language = rng.random(len(parent)) < P.COMMENT_SAME_LANGUAGE_SHARE
     language = np.where(
         same_language, parent.language, np.where(parent.language == P.HOME_LANGUAGE, "en", P.HOME_LANGUAGE)
     )
@@ -554,7 +557,10 @@ def make_comments(rng, posts: pd.DataFrame) -> pd.DataFrame:
 
 def _meeting_days(rng, days, summit_home) -> np.ndarray:
     year_factor = np.array([P.MEETINGS_YEAR_FACTOR.get(y, 1.0) for y in days.year])
-    weekday = np.where(days.day_of_week < 5, 1.35, np.where(days.day_of_week == 5, 0.12, 0.04))
+    factor = P.MEETINGS_DAY_FACTOR
+    weekday = np.where(
+        days.day_of_week < 5, factor["weekday"], np.where(days.day_of_week == 5, factor["saturday"], factor["sunday"])
+    )
     rate = P.MEETINGS_PER_YEAR / 365 * year_factor * weekday * (1 + summit_home)
     counts = rng.poisson(rate)
     return np.repeat(days.values, counts)
@@ -562,7 +568,8 @@ def _meeting_days(rng, days, summit_home) -> np.ndarray:
 
 def _meeting_formats(rng, dates: pd.DatetimeIndex) -> np.ndarray:
     before_pandemic = dates < pd.Timestamp(P.PANDEMIC_REMOTE_FROM)
-    year = np.where(before_pandemic & (dates.year == 2020), 2019, dates.year)
+    pandemic_year = pd.Timestamp(P.PANDEMIC_REMOTE_FROM).year
+    year = np.where(before_pandemic & (dates.year == pandemic_year), pandemic_year - 1, dates.year)
     virtual = np.array([P.REMOTE_SHARE_BY_YEAR[y][0] for y in year])
     hybrid = np.array([P.REMOTE_SHARE_BY_YEAR[y][1] for y in year])
     probs = np.column_stack([1 - virtual - hybrid, virtual, hybrid])
@@ -572,9 +579,12 @@ def _meeting_formats(rng, dates: pd.DatetimeIndex) -> np.ndarray:
 def make_meetings(rng, days, summit_home) -> pd.DataFrame:
     dates = pd.DatetimeIndex(_meeting_days(rng, days, summit_home))
     n = len(dates)
-    insummit_level_year = dates.year == 2022
-    multilateral = rng.random(n) < np.where(insummit_level_year, P.MULTILATERAL_SHARE + 0.15, P.MULTILATERAL_SHARE)
-    org_weights = np.where(np.array(P.ORGANISATIONS) == "IPOF", 0.5, 1.0)
+    in_summit_year = dates.year == P.SUMMIT_YEAR
+    multilateral_share = np.where(
+        in_summit_year, P.MULTILATERAL_SHARE + P.SUMMIT_YEAR_MULTILATERAL_BOOST, P.MULTILATERAL_SHARE
+    )
+    multilateral = rng.random(n) < multilateral_share
+    org_weights = np.array([P.ORGANISATION_WEIGHTS.get(org, 1.0) for org in P.ORGANISATIONS])
     orgs = rng.choice(P.ORGANISATIONS, size=n, p=org_weights / org_weights.sum())
     country_codes = [c for c in P.COUNTRIES if c != P.HOME_CODE]
     partners = rng.choice(country_codes, size=n)
@@ -583,7 +593,8 @@ def make_meetings(rng, days, summit_home) -> pd.DataFrame:
     formats = _meeting_formats(rng, dates)
     median = pd.Series(formats).map({k: v[0] for k, v in P.DURATION_MINUTES.items()}).to_numpy()
     log_sd = pd.Series(formats).map({k: v[1] for k, v in P.DURATION_MINUTES.items()}).to_numpy()
-    duration = np.maximum(np.round(median * np.exp(rng.normal(0, 1, n) * log_sd) / 5) * 5, 15)
+    step = P.DURATION_STEP_MINUTES
+    duration = np.maximum(np.round(median * np.exp(rng.normal(0, 1, n) * log_sd) / step) * step, P.DURATION_MIN_MINUTES)
     return pd.DataFrame(
         {
             "meeting_id": [f"m{i:05d}" for i in range(1, n + 1)],
@@ -614,12 +625,18 @@ def make_website(rng, accounts, crisis_effects, days) -> pd.DataFrame:
     foreign = sum((v for k, v in crisis_effects.items() if k not in ("", P.HOME_CODE)), zero)
     rows = []
     for code in codes:
-        daily = worldwide + crisis_effects.get(code, zero) + (0.5 * foreign if code == P.HOME_CODE else 0)
+        daily = (
+            worldwide
+            + crisis_effects.get(code, zero)
+            + (P.WEBSITE_FOREIGN_CRISIS_AT_HOME * foreign if code == P.HOME_CODE else 0)
+        )
         monthly = pd.Series(daily).groupby(month_of_day).mean().to_numpy()
         for section, weight in P.WEBSITE_SECTION_WEIGHTS.items():
             boost = 1 + P.WEBSITE_CRISIS_BOOST.get(section, 0.0) * monthly
             if section == "visa":  # nobody applies for visas while borders are closed
-                boost = boost * (1 - 0.6 * pd.Series(worldwide).groupby(month_of_day).mean().to_numpy())
+                boost = boost * (
+                    1 - P.WEBSITE_VISA_CRISIS_DROP * pd.Series(worldwide).groupby(month_of_day).mean().to_numpy()
+                )
             rows.append(
                 pd.DataFrame(
                     {

@@ -16,8 +16,8 @@ Configured in nbgrader_config.py in place of nbgrader's own, so plain
   after it get an error output, so the notebook is graded: what ran before the
   crash keeps its points, nothing after it earns any.
 - ``CapOutputSize``: nbgrader's LimitOutput counts lines, so one line of a
-  hundred megabytes passes; here every text output of a cell is cut to a size
-  a grader can still open.
+  hundred megabytes passes; here every text output of a cell, and an error's
+  message and traceback, is cut to a size a grader can still open.
 """
 
 from __future__ import annotations
@@ -122,6 +122,9 @@ class CapOutputSize(NbGraderPreprocessor):
         for output in cell.get("outputs", []):
             if output.get("output_type") == "stream":
                 output["text"] = self._cap(output["text"])
+            if output.get("output_type") == "error":  # raise ValueError(huge) repeats huge in both
+                output["evalue"] = self._cap(output.get("evalue", ""))
+                output["traceback"] = [self._cap(line) for line in output.get("traceback", [])]
             for mime, value in output.get("data", {}).items():
                 if isinstance(value, str) and mime.startswith("text/"):
                     output["data"][mime] = self._cap(value)

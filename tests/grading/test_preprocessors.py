@@ -1,0 +1,148 @@
+"""The preprocessors that keep grading going when students break their notebooks.
+
+Unit tests: a hand-made gradebook (tests/support/gradebook.py) and, for the crash, one real
+kernel; no nbgrader run.
+"""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from nbgrader.preprocessors import OverwriteCells
+
+from diplomacy_course.grading.preprocessors import (
+    CapOutputSize,
+    CrashSafeExecute,
+    RobustOverwriteCells,
+    mark_unrun_after_crash,
+)
+from tests.support.gradebook import ASSIGNMENT, CELLS, NOTEBOOK, make_gradebook, source_notebook
+
+# ------------------------------------------------------------------ RobustOverwriteCells
+
+
+@pytest.fixture
+def resources(tmp_path) -> dict:
+    url = make_gradebook(tmp_path / "gradebook.db")
+    return {"nbgrader": {"notebook": NOTEBOOK, "assignment": ASSIGNMENT, "db_url": url}}
+
+
+def _grade_ids(notebook) -> list[str]:
+    return [c.metadata["nbgrader"]["grade_id"] for c in notebook.cells if "nbgrader" in c.metadata]
+
+
+def _without(*grade_ids: str):
+    notebook = source_notebook()
+    notebook.cells = [c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") not in grade_ids]
+    return notebook
+
+
+def _overwrite(notebook, resources, preprocessor=RobustOverwriteCells):
+    return preprocessor(add_missing_cells=True).preprocess(notebook, resources)[0]
+
+
+def test_nbgrader_alone_crashes_when_an_answer_and_its_test_are_deleted(resources):
+    """Why RobustOverwriteCells exists: nbgrader's own preprocessor gives up on the whole submission."""
+    with pytest.raises(KeyError):
+        _overwrite(_without("answer", "test_x"), resources, OverwriteCells)
+
+
+def test_a_deleted_answer_and_test_are_put_back_without_crashing(resources):
+    notebook = _overwrite(_without("answer", "test_x"), resources)
+    assert sorted(_grade_ids(notebook)) == ["essay", "test_x", "test_y"]
+    restored = notebook.cells[_grade_ids(notebook).index("test_x")]
+    assert restored.source.endswith(CELLS["test_x"][4]), "the restored test runs the instructor's code"
+    assert restored.metadata["nbgrader"]["points"] == CELLS["test_x"][2]
+
+
+def test_a_missing_test_goes_back_right_after_its_answer(resources):
+    notebook = _overwrite(_without("test_y"), resources)
+    ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in notebook.cells]
+    assert ids.index("test_y") == ids.index("essay") + 1
+
+
+def test_a_renamed_grade_id_becomes_an_ordinary_cell_and_the_original_returns(resources):
+    notebook = source_notebook()
+    renamed = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "test_y")
+    renamed.metadata["nbgrader"]["grade_id"] = "test_y_copy"
+    notebook = _overwrite(notebook, resources)
+    assert "nbgrader" not in renamed.metadata, "the renamed cell is no longer graded"
+    assert _grade_ids(notebook) == list(CELLS), "the original test is back, in its place"
+
+
+def test_an_untouched_notebook_keeps_its_cells(resources):
+    notebook = _overwrite(source_notebook(), resources)
+    assert _grade_ids(notebook) == list(CELLS)
+    assert len(notebook.cells) == len(source_notebook().cells)
+
+
+# ------------------------------------------------------------------ CrashSafeExecute
+
+
+def _code_notebook(*sources: str):
+    notebook = new_notebook(cells=[new_markdown_cell("# Crash"), *(new_code_cell(s) for s in sources)])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return notebook
+
+
+def _error_names(cell) -> list[str]:
+    return [o.ename for o in cell.get("outputs", []) if o.output_type == "error"]
+
+
+def test_cells_after_a_kernel_death_are_marked_and_the_notebook_is_kept():
+    notebook = _code_notebook("print('before')", "import os\nos._exit(1)", "x = 1", "y = 2")
+    result, _ = CrashSafeExecute(timeout=60).preprocess(notebook, {})
+    errors = [_error_names(cell) for cell in result.cells]
+    assert errors == [[], [], ["KernelDied"], ["NotRun"], ["NotRun"]]
+    assert result.cells[1].outputs[0].text == "before\n", "what ran before the crash keeps its output"
+
+
+def test_marking_skips_markdown_and_keeps_earlier_outputs():
+    notebook = _code_notebook("a = 1", "crash()", "b = 2")
+    notebook.cells.insert(3, new_markdown_cell("text"))
+    notebook.cells[2].outputs = [new_output("stream", name="stdout", text="partial\n")]
+    mark_unrun_after_crash(notebook, 2)
+    assert [_error_names(c) for c in notebook.cells] == [[], [], ["KernelDied"], [], ["NotRun"]]
+    assert notebook.cells[2].outputs[0].text == "partial\n"
+    nbformat.validate(notebook)
+
+
+# ------------------------------------------------------------------ CapOutputSize
+
+
+def test_long_text_outputs_are_cut_and_say_how_long_they_were():
+    image = "iVBORw0KGgo" * 1000
+    cell = new_code_cell("...")
+    cell.outputs = [
+        new_output("stream", name="stdout", text="x" * 5000),
+        new_output("execute_result", data={"text/plain": "y" * 300, "text/html": "<p>z</p>", "image/png": image}),
+    ]
+    CapOutputSize(max_chars=200).preprocess_cell(cell, {}, 0)
+    stream, result = cell.outputs
+    assert stream.text.startswith("x" * 200) and "x" * 201 not in stream.text
+    assert "5,000 characters" in stream.text
+    assert result.data["text/plain"].startswith("y" * 200) and "300 characters" in result.data["text/plain"]
+    assert result.data["text/html"] == "<p>z</p>", "short outputs stay as they are"
+    assert result.data["image/png"] == image, "images are not text and are not cut"
+
+
+def test_an_output_of_exactly_the_limit_is_kept_whole():
+    cell = new_code_cell("...")
+    cell.outputs = [new_output("stream", name="stdout", text="x" * 200)]
+    CapOutputSize(max_chars=200).preprocess_cell(cell, {}, 0)
+    assert cell.outputs[0].text == "x" * 200
+
+
+def test_a_huge_exception_message_is_cut_too():
+    """raise ValueError("x" * 10**8) puts the message in the error's value and its traceback."""
+    message = "x" * 5000
+    cell = new_code_cell("...")
+    cell.outputs = [
+        new_output("error", ename="ValueError", evalue=message, traceback=["Traceback", f"ValueError: {message}"])
+    ]
+    CapOutputSize(max_chars=200).preprocess_cell(cell, {}, 0)
+    error = cell.outputs[0]
+    assert len(error.evalue) < 300 and "5,000 characters" in error.evalue
+    assert error.traceback[0] == "Traceback" and len(error.traceback[1]) < 300
+    assert error.ename == "ValueError"
