@@ -35,7 +35,8 @@ from diplomacy_course.core import locations, nbgrader_runner
 from diplomacy_course.core.catalog import Assignment
 from diplomacy_course.core.release import release
 from diplomacy_course.grading import warm_kernels
-from diplomacy_course.grading.gradebook import merge_submissions, record_ungradable
+from diplomacy_course.grading.gradebook import flag_submissions, merge_submissions, record_ungradable
+from diplomacy_course.grading.preprocessors import KERNEL_DIED
 from diplomacy_course.grading.sandbox import probe
 from diplomacy_course.grading.sandbox.kernel import Limits, kernel_environment
 
@@ -51,6 +52,7 @@ class BatchResult:
     students: list[str]
     merged: list[str] = field(default_factory=list)
     without_notebook: list[str] = field(default_factory=list)  # e.g. renamed: nbgrader scores it 0 silently
+    kernel_died: list[str] = field(default_factory=list)  # their own notebook ended its kernel: flagged
     log_tail: str = ""
 
     @property
@@ -255,6 +257,22 @@ def _record_batch(run: _ClassRun, result: BatchResult, number: int, *, final: bo
     ]
     # No notebook is final at once; a grading that did not arrive is final only on the last attempt.
     record_ungradable(class_db, run.assignment.id, result.without_notebook + (result.unmerged if final else []))
+    autograded = locations.grading_dir(run.root) / "autograded"
+    result.kernel_died = [
+        s for s in result.merged if _kernel_died_in(autograded / s / run.assignment.id / run.assignment.notebook)
+    ]
+    flag_submissions(class_db, run.assignment.id, result.kernel_died)
+
+
+def _kernel_died_in(notebook: Path) -> bool:
+    """Did the student's own code end the kernel (CrashSafeExecute marks the cell)?"""
+    if not notebook.is_file():
+        return False
+    try:
+        cells = json.loads(notebook.read_text())["cells"]
+    except (ValueError, KeyError):
+        return False
+    return any(o.get("ename") == KERNEL_DIED[0] for c in cells for o in c.get("outputs", []))
 
 
 def autograde_class(

@@ -107,18 +107,22 @@ def _print_scores(scores, ungraded, results) -> None:
     table = Table(title="Autograde summary")
     for column in ("student", "score", "status"):
         table.add_column(column)
+    crashed = {s for r in results for s in r.kernel_died}
     for s in scores:
-        status = (
-            "no gradable notebook: 0, flagged (log below)"
-            if s.student_id in ungraded
-            else ("needs manual grading" if s.needs_manual_grade else "complete")
-        )
+        if s.student_id in ungraded:
+            status = "no gradable notebook: 0, flagged (log below)"
+        elif s.student_id in crashed:
+            status = "their notebook ended its kernel: later cells not run, flagged"
+        else:
+            status = "needs manual grading" if s.needs_manual_grade else "complete"
         score = "-" if s.score is None else f"{s.score:g} / {s.max_score:g}"
         table.add_row(s.student_id, score, status)
     console.print(table)
     for result in results:
         if result.ungradable:
             console.print(f"[red]nbgrader log for {', '.join(result.students)}:[/red]\n{result.log_tail}")
+    if crashed:
+        console.print(f"[yellow]Kernel ended by the student's own notebook: {', '.join(sorted(crashed))}")
 
 
 @app.command("feedback")

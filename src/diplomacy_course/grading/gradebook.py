@@ -72,6 +72,17 @@ def record_ungradable(class_db_url: str, assignment_id: str, student_ids: list[s
         klass.db.commit()
 
 
+def flag_submissions(class_db_url: str, assignment_id: str, student_ids: list[str]) -> None:
+    """Flag graded submissions for a grader to look at (e.g. their notebook ended its kernel)."""
+    if not student_ids:
+        return
+    with Gradebook(class_db_url) as klass:
+        for student_id in student_ids:
+            for notebook in klass.find_submission(assignment_id, student_id).notebooks:
+                notebook.flagged = True
+        klass.db.commit()
+
+
 @dataclass(frozen=True)
 class StudentScore:
     student_id: str
