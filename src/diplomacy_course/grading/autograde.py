@@ -21,6 +21,7 @@ time, so that one notebook cannot cost the others their grade.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import secrets
@@ -45,6 +46,27 @@ KERNEL_NAME = "course-grader"
 
 class SandboxUnavailable(RuntimeError):
     """This machine cannot run the grading sandbox; the message says what is missing."""
+
+
+class AutogradeBusy(RuntimeError):
+    """Another autograde of the same assignment is running on this grading workspace."""
+
+
+@contextlib.contextmanager
+def only_run_of(assignment: Assignment, root: Path):
+    """Hold a lock on the assignment's grading for the duration (released if the process dies)."""
+    folder = locations.grading_dir(root) / ".locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"autograde-{assignment.id}.lock"
+    with open(path, "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise AutogradeBusy(
+                f"Another `autograde {assignment.id}` is running on this grading workspace ({path} is locked): "
+                "wait for it to finish, then run this one again."
+            ) from None
+        yield
 
 
 @dataclass
@@ -297,6 +319,11 @@ def autograde_class(
             f"collect them first (`./course collect {assignment.id}` or `./course zip-collect`)."
         )
     check_sandbox(sandbox)
+    with only_run_of(assignment, root):
+        return _grade_class(assignment, root, students, workers, limits or Limits(), warm, sandbox, on_batch_done)
+
+
+def _grade_class(assignment, root, students, workers, limits, warm, sandbox, on_batch_done) -> list[BatchResult]:
     workspace = _prepare_workspace(assignment, root)
     install_grader_kernel(workspace)
     for folder in ("scratch", "kernel-logs"):
@@ -304,25 +331,29 @@ def autograde_class(
     _build_font_cache(workspace)
     snapshot = _snapshot_class_gradebook(root, workspace)
     workers = workers or os.cpu_count() or 1
-    results = []
     with warm_kernel_server(workspace, warm) as warm_socket, ThreadPoolExecutor(max_workers=workers) as pool:
-        run = _ClassRun(assignment, root, students, workspace, limits or Limits(), sandbox, warm_socket, snapshot)
-        planned = batches(students, workers)
-        # A batch that did not get everyone graded (its nbgrader died, say) is graded again one
-        # student at a time: one notebook cannot cost the others their grade.
-        retries = len(planned)
-        futures = {pool.submit(_run_batch, run, batch, number): number for number, batch in enumerate(planned)}
-        while futures:
-            future = next(as_completed(futures))
-            number = futures.pop(future)
-            result = future.result()
-            _record_batch(run, result, number, final=number >= len(planned) or len(result.students) == 1)
-            if result.unmerged and number < len(planned) and len(result.students) > 1:
-                for student in result.unmerged:
-                    futures[pool.submit(_run_batch, run, [student], retries)] = retries
-                    retries += 1
-                result.students = [s for s in result.students if s not in result.unmerged]
-            results.append(result)
-            if on_batch_done and result.students:
-                on_batch_done(result)
+        run = _ClassRun(assignment, root, students, workspace, limits, sandbox, warm_socket, snapshot)
+        return _grade_batches(run, pool, batches(students, workers), on_batch_done)
+
+
+def _grade_batches(
+    run: _ClassRun, pool: ThreadPoolExecutor, planned: list[list[str]], on_batch_done
+) -> list[BatchResult]:
+    """Grade the planned batches; a batch that did not get everyone graded (its nbgrader died,
+    say) is graded again one student at a time, so one notebook cannot cost the others their grade."""
+    results, next_number = [], len(planned)
+    futures = {pool.submit(_run_batch, run, batch, number): number for number, batch in enumerate(planned)}
+    while futures:
+        future = next(as_completed(futures))
+        number = futures.pop(future)
+        result = future.result()
+        retry = number < len(planned) and len(result.students) > 1
+        _record_batch(run, result, number, final=not retry)
+        for student in result.unmerged if retry else []:
+            futures[pool.submit(_run_batch, run, [student], next_number)] = next_number
+            next_number += 1
+        result.students = [s for s in result.students if not retry or s not in result.unmerged]
+        results.append(result)
+        if on_batch_done and result.students:
+            on_batch_done(result)
     return results

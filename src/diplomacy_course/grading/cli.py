@@ -74,7 +74,7 @@ def autograde(
 ) -> None:
     """Autograde every submission in parallel, each notebook in a sandbox; manual grades survive
     re-runs. Exits with status 1 if any student could not be graded (they are named)."""
-    from diplomacy_course.grading.autograde import SandboxUnavailable, autograde_class
+    from diplomacy_course.grading.autograde import AutogradeBusy, SandboxUnavailable, autograde_class
     from diplomacy_course.grading.gradebook import class_scores
 
     assignment, root = _assignment(assignment_id), locations.repo_root()
@@ -91,8 +91,14 @@ def autograde(
                 sandbox=not no_sandbox,
                 on_batch_done=lambda r: progress.advance(task, len(r.students)),
             )
-        except (FileNotFoundError, SandboxUnavailable) as error:
+        except (FileNotFoundError, SandboxUnavailable, AutogradeBusy) as error:
             fail(str(error))
+        except KeyboardInterrupt:
+            console.print(
+                f"[yellow]Interrupted. Students graded so far are in the gradebook; "
+                f"run `./course autograde {assignment_id}` again to grade the rest."
+            )
+            raise typer.Exit(130) from None
     if no_sandbox:
         console.print(
             "[yellow]Graded WITHOUT the sandbox (--no-sandbox): trust these grades only for trusted notebooks."
