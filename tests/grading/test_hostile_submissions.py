@@ -118,9 +118,9 @@ def test_the_class_gradebook_was_not_written_by_a_student(graded_class):
     assert _auto_total(root, assignment, "00-infinite_loop-next") == auto_total(solution)
 
 
-@pytest.mark.parametrize("name", ["kernel_crash", "kills_the_grader"])
-def test_a_notebook_that_ended_its_own_kernel_is_flagged_by_name(graded_class, name):
+def test_a_notebook_that_ended_its_own_kernel_is_flagged_by_name(graded_class):
     root, assignment, _, cases = graded_class
+    name = "kernel_crash"
     number = [c.name for c in cases].index(name)
     assert _flagged(root, assignment, f"{number:02d}-{name}")
     assert not _flagged(root, assignment, f"{number:02d}-{name}-next")

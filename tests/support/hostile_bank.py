@@ -149,10 +149,10 @@ def bank(assignment_id: str, notebook_name: str) -> list[Case]:
             ),
             lambda qs: [],
         ),
-        Case(
+        Case(  # in its sandbox the kernel is PID 1 of its namespace: these signals reach no one
             "kills_the_grader",
             lambda nb, qs: same(_edit_answer(nb, _last(qs), KILLS_THE_GRADER)),
-            lambda qs: [_last(qs)],
+            lambda qs: [],
         ),
         Case(
             "writes_the_gradebook",
