@@ -10,7 +10,7 @@ from rich.table import Table
 
 from diplomacy_course.core import catalog, locations, nbgrader_runner
 from diplomacy_course.core.console import console, fail
-from diplomacy_course.grading.sandbox_kernel import DEFAULT_MEMORY_MB
+from diplomacy_course.grading.sandbox.kernel import Limits
 
 app = typer.Typer()
 
@@ -107,11 +107,19 @@ def roster_template(
 def autograde(
     assignment_id: str = typer.Argument(..., help="e.g. a1"),
     workers: int = typer.Option(0, help="Parallel workers (0: one per core)."),
-    memory_mb: int = typer.Option(DEFAULT_MEMORY_MB, help="Memory a notebook may write to (RLIMIT_DATA), in MB."),
+    memory_mb: int = typer.Option(Limits.memory_mb, help="Memory a notebook may write to (RLIMIT_DATA), in MB."),
+    wall_seconds: int = typer.Option(Limits.wall_seconds, help="Time a whole notebook may take, in seconds."),
     cold: bool = typer.Option(False, help="Start every kernel from scratch (no warm fork server)."),
+    no_sandbox: bool = typer.Option(
+        False,
+        "--no-sandbox",
+        help="UNSAFE: run student code without the kernel-enforced sandbox (it could read hidden tests, "
+        "other students' work and the grader's credentials). Only for notebooks you trust.",
+    ),
 ) -> None:
-    """Autograde every submission in parallel; manual grades survive re-runs."""
-    from diplomacy_course.grading.autograde import autograde_class
+    """Autograde every submission in parallel, each notebook in a sandbox; manual grades survive
+    re-runs. Exits with status 1 if any student could not be graded (they are named)."""
+    from diplomacy_course.grading.autograde import AutogradeBusy, SandboxUnavailable, autograde_class
     from diplomacy_course.grading.gradebook import class_scores
 
     assignment, root = _assignment(assignment_id), locations.repo_root()
@@ -123,32 +131,49 @@ def autograde(
                 assignment,
                 root,
                 workers=workers or None,
-                memory_mb=memory_mb,
+                limits=Limits(memory_mb=memory_mb, wall_seconds=wall_seconds),
                 warm=not cold,
+                sandbox=not no_sandbox,
                 on_batch_done=lambda r: progress.advance(task, len(r.students)),
             )
-        except (FileNotFoundError, nbgrader_runner.NbgraderError) as error:  # e.g. the gradebook unreachable
+        except (FileNotFoundError, SandboxUnavailable, AutogradeBusy, nbgrader_runner.NbgraderError) as error:
             fail(str(error))
+        except KeyboardInterrupt:
+            console.print(
+                f"[yellow]Interrupted. Students graded so far are in the gradebook; "
+                f"run `./course autograde {assignment_id}` again to grade the rest."
+            )
+            raise typer.Exit(130) from None
+    if no_sandbox:
+        console.print(
+            "[yellow]Graded WITHOUT the sandbox (--no-sandbox): trust these grades only for trusted notebooks."
+        )
     ungradable = sorted(s for r in results for s in r.ungradable)
     _print_scores(class_scores(locations.gradebook_url(root), assignment_id, students), ungradable, results)
+    if ungradable:
+        fail(f"{len(ungradable)} student(s) could not be graded: {', '.join(ungradable)} (flagged; see the log above).")
 
 
 def _print_scores(scores, ungraded, results) -> None:
     table = Table(title="Autograde summary")
     for column in ("student", "score", "status"):
         table.add_column(column)
+    crashed = {s for r in results for s in r.kernel_died}
     for s in scores:
-        status = (
-            "no gradable notebook: 0, flagged (log below)"
-            if s.student_id in ungraded
-            else ("needs manual grading" if s.needs_manual_grade else "complete")
-        )
+        if s.student_id in ungraded:
+            status = "no gradable notebook: 0, flagged (log below)"
+        elif s.student_id in crashed:
+            status = "their notebook ended its kernel: later cells not run, flagged"
+        else:
+            status = "needs manual grading" if s.needs_manual_grade else "complete"
         score = "-" if s.score is None else f"{s.score:g} / {s.max_score:g}"
         table.add_row(s.student_id, score, status)
     console.print(table)
     for result in results:
         if result.ungradable:
             console.print(f"[red]nbgrader log for {', '.join(result.students)}:[/red]\n{result.log_tail}")
+    if crashed:
+        console.print(f"[yellow]Kernel ended by the student's own notebook: {', '.join(sorted(crashed))}")
 
 
 @app.command("feedback")
