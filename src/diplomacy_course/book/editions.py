@@ -47,6 +47,7 @@ TRANSLATED_PAGES: tuple[str, ...] = (
     "book/appendices/data-dictionary",
     "book/appendices/instructor-guide",
     "book/chapters/01-digital-coinage",
+    "book/chapters/02-ict-for-foreign-policy",
 )
 
 # One version per language, as plotting.editions_html writes them: each <div> ends where the next begins.
