@@ -49,6 +49,8 @@ TRANSLATED_PAGES: tuple[str, ...] = (
     "book/chapters/07-presence-to-purpose",
     "book/chapters/05-monologue-to-dialogue",
     "book/chapters/06-indonesia-decade",
+    "book/chapters/01-digital-coinage",
+    "book/chapters/02-ict-for-foreign-policy",
 )
 
 # One version per language, as plotting.editions_html writes them: each <div> ends where the next begins.
