@@ -46,6 +46,7 @@ TRANSLATED_PAGES: tuple[str, ...] = (
     "book/appendices/references",
     "book/appendices/data-dictionary",
     "book/appendices/instructor-guide",
+    "book/chapters/03-time-and-audience",
 )
 
 # One version per language, as plotting.editions_html writes them: each <div> ends where the next begins.
