@@ -47,6 +47,7 @@ TRANSLATED_PAGES: tuple[str, ...] = (
     "book/appendices/data-dictionary",
     "book/appendices/instructor-guide",
     "book/chapters/03-time-and-audience",
+    "book/chapters/04-without-the-handshake",
 )
 
 # One version per language, as plotting.editions_html writes them: each <div> ends where the next begins.
