@@ -387,4 +387,81 @@ BANK: tuple[Variant, ...] = (
         correct=False,
         message="name the file it is computed from exactly",
     ),
+    # A1 Q3 and Q7: shares, not counts; medians, not means.
+    Variant(
+        "a1-missing-apply",
+        "a1",
+        "missing_impressions",
+        'missing_impressions = posts.groupby("platform")["impressions"].apply(lambda s: s.isna().mean())\n',
+        correct=True,
+    ),
+    Variant(
+        "a1-missing-count",
+        "a1",
+        "missing_impressions",
+        'missing_impressions = posts["impressions"].isna().groupby(posts["platform"]).sum()\n',
+        correct=False,
+        message="not a count",
+    ),
+    Variant(
+        "a1-median-pivot",
+        "a1",
+        "median_rates",
+        'def median_rates(df, by):\n    return df.pivot_table(index=by, values=RATES, aggfunc="median")[RATES]\n',
+        correct=True,
+    ),
+    Variant(
+        "a1-median-means",
+        "a1",
+        "median_rates",
+        "def median_rates(df, by):\n    return df.groupby(by)[RATES].mean()\n",
+        correct=False,
+        message="these look like means",
+    ),
+    # A2 Q3: local waking hours, 22:00 excluded.
+    Variant(
+        "a2-waking-crosstab",
+        "a2",
+        "waking_share",
+        'waking_share = pd.crosstab(local["target_country"], local["local_hour"].between(7, 21), normalize="index")'
+        "[True].sort_values()\n",
+        correct=True,
+    ),
+    Variant(
+        "a2-waking-utc",
+        "a2",
+        "waking_share",
+        'waking_share = local["posted_at"].dt.hour.between(7, 21).groupby(local["target_country"]).mean()'
+        ".sort_values()\n",
+        correct=False,
+        message="these shares use the UTC hour",
+    ),
+    # A3 Q1: hybrid meetings are remote too.
+    Variant(
+        "a3-remote-crosstab",
+        "a3",
+        "q1_remote_share_by_year",
+        "def remote_share_by_year(meetings):\n"
+        '    remote = meetings["format"] != "in_person"\n'
+        '    return pd.crosstab(meetings["date"].dt.year, remote, normalize="index")[True]\n',
+        correct=True,
+    ),
+    Variant(
+        "a3-remote-virtual-only",
+        "a3",
+        "q1_remote_share_by_year",
+        "def remote_share_by_year(meetings):\n"
+        '    return meetings["format"].eq("virtual").groupby(meetings["date"].dt.year).mean()\n',
+        correct=False,
+        message="hybrid meetings count as remote too",
+    ),
+    # A4 Q1: shares, not percentages.
+    Variant(
+        "a4-measure-percentages",
+        "a4",
+        "q1_measure",
+        A4_MEASURE_WITH_HELPER_NAMED_RATE.replace('/ p["followers"]).median())', '/ p["followers"] * 100).median())'),
+        correct=False,
+        message="not percentages",
+    ),
 )
