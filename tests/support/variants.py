@@ -1,4 +1,5 @@
-"""Submissions generated from a solution notebook: one wrong answer, or hostile changes.
+"""Submissions generated from a solution notebook: one wrong answer, hostile changes, or the
+fairness bank (``BANK``: answers in other correct styles and plausible mistakes, one cell at a time).
 
 Questions are found from nbgrader's metadata, not hand-picked: an answer cell
 (a code cell with ``solution: true``) owns the autograded test cells that follow
