@@ -465,4 +465,110 @@ BANK: tuple[Variant, ...] = (
         correct=False,
         message="not percentages",
     ),
+    # A1 Q2, Q4, Q6: time zones kept, rows kept, shares not percentages.
+    Variant(
+        "a1-parse-assign-iso",
+        "a1",
+        "parse_posted_at",
+        "def parse_posted_at(df):\n"
+        '    return df.assign(posted_at=pd.to_datetime(df["posted_at"], format="ISO8601", utc=True))\n',
+        correct=True,
+    ),
+    Variant(
+        "a1-parse-naive",
+        "a1",
+        "parse_posted_at",
+        'def parse_posted_at(df):\n    return df.assign(posted_at=pd.to_datetime(df["posted_at"].str.rstrip("Z")))\n',
+        correct=False,
+        message="posted_at should know its time zone (UTC)",
+    ),
+    Variant(
+        "a1-harmonise-mask",
+        "a1",
+        "harmonise_views",
+        "def harmonise_views(df):\n"
+        '    old = df["platform"].eq("instagram") & (df["posted_at"] < pd.Timestamp("2021-07-01T00:00Z"))\n'
+        '    return df.assign(video_views=df["video_views"].mask(old))\n',
+        correct=True,
+    ),
+    Variant(
+        "a1-harmonise-drops-rows",
+        "a1",
+        "harmonise_views",
+        "def harmonise_views(df):\n"
+        '    old = df["platform"].eq("instagram") & (df["posted_at"] < pd.Timestamp("2021-07-01T00:00Z"))\n'
+        "    return df[~old].copy()\n",
+        correct=False,
+        message="keep every row: set the old views to missing instead of dropping posts",
+    ),
+    Variant(
+        "a1-engagement-sum",
+        "a1",
+        "add_engagement_rates",
+        "def add_engagement_rates(df):\n"
+        '    engagements = df[["likes", "shares", "comments"]].sum(axis=1)\n'
+        '    return df.assign(er_followers=engagements / df["followers"],\n'
+        '                     er_impressions=engagements / df["impressions"].astype("float64"))\n',
+        correct=True,
+    ),
+    Variant(
+        "a1-engagement-percent",
+        "a1",
+        "add_engagement_rates",
+        "def add_engagement_rates(df):\n"
+        '    engagements = df[["likes", "shares", "comments"]].sum(axis=1)\n'
+        '    return df.assign(er_followers=100 * engagements / df["followers"],\n'
+        '                     er_impressions=100 * engagements / df["impressions"].astype("float64"))\n',
+        correct=False,
+        message="give the rate as a share (0.01), not a percentage (1.0)",
+    ),
+    # A2 Q5: medians by local hour.
+    Variant(
+        "a2-hourly-pivot",
+        "a2",
+        "hourly_engagement",
+        'hourly_engagement = local.pivot_table(index="local_hour", values="engagement_index", aggfunc="median")'
+        '["engagement_index"]\n',
+        correct=True,
+    ),
+    Variant(
+        "a2-hourly-means",
+        "a2",
+        "hourly_engagement",
+        'hourly_engagement = local.groupby("local_hour")["engagement_index"].mean()\n',
+        correct=False,
+        message="these look like means: use the median engagement index",
+    ),
+    # A3 Q4 and Q5: hours, not seconds; reusing Q3 and Q4.
+    Variant(
+        "a3-hours-timedelta-division",
+        "a3",
+        "q4_median_response_hours",
+        "def median_response_hours(comments, by):\n"
+        '    answered = comments.loc[comments["is_question"] & comments["replied"]]\n'
+        '    hours = (answered["replied_at"] - answered["commented_at"]) / pd.Timedelta(hours=1)\n'
+        "    return hours.groupby(answered[by]).median()\n",
+        correct=True,
+    ),
+    Variant(
+        "a3-hours-in-seconds",
+        "a3",
+        "q4_median_response_hours",
+        "def median_response_hours(comments, by):\n"
+        '    answered = comments.loc[comments["is_question"] & comments["replied"]]\n'
+        '    seconds = (answered["replied_at"] - answered["commented_at"]).dt.total_seconds()\n'
+        "    return seconds.groupby(answered[by]).median()\n",
+        correct=False,
+        message="use hours (not seconds or a Timedelta)",
+    ),
+    Variant(
+        "a3-dialogue-reuses-functions",
+        "a3",
+        "q5_dialogue_by_year",
+        '_q = comments[comments["is_question"]].assign(year=comments["commented_at"].dt.year)\n'
+        'dialogue_by_year = pd.DataFrame({"questions": _q.groupby("year").size(),\n'
+        '                                 "response_rate": response_rate(_q, "year"),\n'
+        '                                 "median_hours": median_response_hours(_q, "year")})\n',
+        correct=True,
+    ),
 )
