@@ -34,12 +34,15 @@ def check_student_repository(root: Path) -> None:
     except launch.StudentRepositoryError as error:
         raise UnsafeStudentRepository(f"The book's launch links are unsafe: {error}") from None
     with tempfile.TemporaryDirectory(prefix="student-export-") as scratch:
+        exported = Path(scratch) / "export"
         try:
-            export(Path(scratch) / "export", root)
+            export(exported, root)
         except LeakError as error:
+            # The export is a temporary copy: name each file by its path in the repository instead.
+            found = "\n".join(f"{leak.path.relative_to(exported)}: {leak.what}" for leak in error.leaks)
             raise UnsafeStudentRepository(
                 "The book's launch links pull the student repository, and what `./course student-export` "
-                f"puts there would reach students with instructor-only material. {error}\n"
+                f"puts there would reach students with instructor-only material:\n{found}\n"
                 "Remove it from the release or the book (`./course release` regenerates assignments/)."
             ) from None
 

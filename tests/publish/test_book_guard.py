@@ -1,0 +1,89 @@
+"""The book build refuses to send students to a repository that could hold solutions.
+
+Each failing case runs a real ``jupyter-book build`` of a copy of the course; the guard stops it
+before any page is read, so these builds take seconds, not a full build's minutes.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from diplomacy_course.core.nbgrader_runner import environment
+from diplomacy_course.publish.book_guard import UnsafeStudentRepository, check_student_repository
+from diplomacy_course.publish.leaks import secret_lines
+
+
+def _build(root: Path) -> subprocess.CompletedProcess:
+    """The book build as `./course build-book` runs it (strict), with its output kept."""
+    jupyter_book = Path(sys.executable).parent / "jupyter-book"
+    command = [str(jupyter_book), "build", str(root), "--path-output", str(root), "-W", "-n", "--keep-going"]
+    return subprocess.run(
+        command, cwd=root, env=environment(), capture_output=True, text=True, timeout=600, check=False
+    )
+
+
+def _name_as_student_repository(root: Path, url: str) -> None:
+    config = yaml.safe_load((root / "_config.yml").read_text())
+    config["course"]["student_repository"]["url"] = url
+    (root / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+
+
+def _a_solution_line(root: Path) -> str:
+    """A distinctive line from inside a solution or hidden-test region in solutions/."""
+    return sorted(secret_lines(root / "solutions"))[0]
+
+
+def test_the_course_as_committed_passes_the_guard(repo):
+    check_student_repository(repo)
+
+
+def test_a_build_naming_the_instructor_repository_fails_with_the_reason(course_copy):
+    instructor = yaml.safe_load((course_copy / "_config.yml").read_text())["repository"]["url"]
+    _name_as_student_repository(course_copy, instructor + ".git")
+    done = _build(course_copy)
+    assert done.returncode != 0
+    output = done.stdout + done.stderr
+    assert "the instructor repository, which holds solutions/: students must never pull it" in output
+    assert not (course_copy / "_build" / "html" / "index.html").exists()
+
+
+def test_a_build_whose_student_export_holds_a_solution_fails_with_the_leak(course_copy):
+    secret = _a_solution_line(course_copy)
+    chapter = course_copy / "book" / "welcome.md"
+    chapter.write_text(chapter.read_text() + f"\n\nA tip for the first assignment:\n\n    {secret}\n")
+    done = _build(course_copy)
+    assert done.returncode != 0
+    output = done.stdout + done.stderr
+    assert "would reach students with instructor-only material" in output
+    assert "book/welcome.md: instructor-only line" in output
+    assert not (course_copy / "_build" / "html" / "index.html").exists()
+
+
+@pytest.mark.parametrize(
+    "line, marker",
+    [
+        ("### BEGIN SOLUTION", "BEGIN SOLUTION"),
+        ("### BEGIN HIDDEN TESTS", "BEGIN HIDDEN TESTS"),
+        ("<!-- BEGIN MARK SCHEME -->", "BEGIN MARK SCHEME"),
+    ],
+    ids=["solution", "hidden-tests", "rubric"],
+)
+def test_an_export_with_a_marker_in_a_released_notebook_is_refused(course_copy, line, marker):
+    notebook = sorted((course_copy / "assignments").glob("*/*.ipynb"))[0]
+    notebook.write_text(notebook.read_text().replace('"source": [', f'"source": [\n    "{line}\\n",', 1))
+    released = notebook.relative_to(course_copy).as_posix()
+    with pytest.raises(UnsafeStudentRepository, match=f"{released}: nbgrader marker '{marker}'"):
+        check_student_repository(course_copy)
+
+
+def test_a_missing_student_repository_is_refused(course_copy):
+    config = yaml.safe_load((course_copy / "_config.yml").read_text())
+    del config["course"]
+    (course_copy / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    with pytest.raises(UnsafeStudentRepository, match="No student repository"):
+        check_student_repository(course_copy)
