@@ -16,6 +16,7 @@ import yaml
 from diplomacy_course.core.nbgrader_runner import environment
 from diplomacy_course.publish.book_guard import UnsafeStudentRepository, check_student_repository
 from diplomacy_course.publish.leaks import secret_lines
+from diplomacy_course.publish.student_export import export
 
 
 def _build(root: Path) -> subprocess.CompletedProcess:
@@ -87,3 +88,10 @@ def test_a_missing_student_repository_is_refused(course_copy):
     (course_copy / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
     with pytest.raises(UnsafeStudentRepository, match="No student repository"):
         check_student_repository(course_copy)
+
+
+def test_the_student_repository_builds_its_own_book_past_the_guard(tmp_path, repo):
+    """The export keeps _config.yml, guard included: the student README's `jupyter-book build .` must pass it."""
+    exported = export(tmp_path / "student", repo)
+    assert "diplomacy_course.publish.book_guard" in (exported / "_config.yml").read_text()
+    check_student_repository(exported)
