@@ -7,6 +7,12 @@ parse, and one runaway loop. Grades one copy of the course with plain nbgrader
 parallel, warm-kernel autograder, checks that every student's every cell got
 the same score in both gradebooks, and prints both times and the ratio.
 
+It also prints the compute floor (the solution's own code, tests included, run in one warm
+Python process: what grading would cost with no machinery around it) with each contender's ratio
+to it, the time with ``--no-sandbox`` beside the sandboxed run, and the sandbox's own cost per
+notebook: the median time to start a kernel, run one cell and stop it, with and without the
+sandbox.
+
     .venv/bin/python -m benchmarks.bench_autograde [--students 60] [--assignment a1] [--timeout 10]
 
 It prints figures; nothing here is asserted by the test suite.
@@ -18,6 +24,7 @@ import argparse
 import os
 import random
 import shutil
+import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -67,10 +74,62 @@ def time_plain(root: Path, assignment) -> float:
     return time.perf_counter() - start
 
 
-def time_course(root: Path, assignment, warm: bool) -> float:
+def time_course(root: Path, assignment, warm: bool, sandbox: bool = True) -> float:
     start = time.perf_counter()
-    autograde_class(assignment, root, warm=warm)
+    autograde_class(assignment, root, warm=warm, sandbox=sandbox)
     return time.perf_counter() - start
+
+
+def compute_floor(root: Path, assignment, repeats: int = 7) -> float:
+    """Median seconds to run the solution's code cells, hidden tests included, in this process."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    solution = read(assignment.source_dir(root) / assignment.notebook)
+    cells = [c.source for c in solution.cells if c.cell_type == "code" and not c.source.lstrip().startswith("%")]
+    here = os.getcwd()
+    os.chdir(root / "assignments" / assignment.id)
+    try:
+        times = []
+        for _ in range(repeats):
+            namespace: dict = {}
+            start = time.perf_counter()
+            for source in cells:
+                exec(compile(source, assignment.notebook, "exec"), namespace)  # noqa: S102 (our own solution)
+            plt.close("all")
+            times.append(time.perf_counter() - start)
+    finally:
+        os.chdir(here)
+    return statistics.median(times)
+
+
+def kernel_round_trip(mode: str, sandbox: bool, repeats: int = 15) -> float:
+    """Median seconds to start a grading kernel, run one cell and shut it down."""
+    from tests.support.kernels import KernelLab
+
+    lab = KernelLab(Path(tempfile.mkdtemp(prefix="bench-kernel-")), mode, sandbox=sandbox).setup()
+    try:
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            lab.run("x = 1")
+            times.append(time.perf_counter() - start)
+    finally:
+        lab.close()
+        shutil.rmtree(lab.base, ignore_errors=True)
+    return statistics.median(times)
+
+
+def print_sandbox_cost() -> None:
+    warm_on, warm_off = kernel_round_trip("warm", True), kernel_round_trip("warm", False)
+    cold_on, plain = kernel_round_trip("cold", True), kernel_round_trip("plain", False)
+    print(
+        f"kernel start + one cell + stop (median of 15): warm sandboxed {warm_on * 1000:.0f} ms, "
+        f"warm unsandboxed {warm_off * 1000:.0f} ms (sandbox cost {1000 * (warm_on - warm_off):+.0f} ms a notebook); "
+        f"cold sandboxed {cold_on * 1000:.0f} ms; plain ipykernel {plain * 1000:.0f} ms"
+    )
 
 
 def main() -> None:
@@ -86,6 +145,7 @@ def main() -> None:
     contenders = {
         "plain nbgrader": lambda r: time_plain(r, assignment),
         "course autograde": lambda r: time_course(r, assignment, warm=True),
+        "course autograde --no-sandbox": lambda r: time_course(r, assignment, warm=True, sandbox=False),
     }
     if args.cold:
         contenders["course autograde --cold"] = lambda r: time_course(r, assignment, warm=False)
@@ -96,19 +156,23 @@ def main() -> None:
         kinds = make_class(root, assignment, args.students)
         seconds = grade(root)
         results[name] = (seconds, scores(root, assignment.id))
-        print(f"{name:28s} {seconds:8.1f} s  ({seconds / args.students:.2f} s per submission)", flush=True)
+        print(f"{name:30s} {seconds:8.1f} s  ({seconds / args.students:.2f} s per submission)", flush=True)
     mix = {k: list(kinds.values()).count(k) for k in sorted(set(kinds.values()))}
     baseline_time, baseline_scores = results["plain nbgrader"]
     print(
         f"class: {args.students} submissions of {assignment.id}: {mix}; cores: {os.cpu_count()}; "
         f"cell timeout {args.timeout} s"
     )
+    floor = compute_floor(REPO, assignment)
+    print(f"compute floor: {floor:.2f} s per notebook (the solution's code and tests in one warm process)")
     for name, (seconds, graded) in results.items():
         same = graded == baseline_scores
         print(
-            f"{name:28s} speed-up vs plain nbgrader: {baseline_time / seconds:5.2f}x   "
+            f"{name:30s} speed-up vs plain nbgrader: {baseline_time / seconds:5.2f}x   "
+            f"core-seconds per notebook / floor: {seconds * (os.cpu_count() or 1) / args.students / floor:5.1f}   "
             f"identical scores: {same} ({len(graded)} cell scores)"
         )
+    print_sandbox_cost()
     shutil.rmtree(work, ignore_errors=True)
 
 

@@ -27,7 +27,7 @@ app = typer.Typer(
 @app.command()
 def build() -> None:
     """Release every assignment, build the book, then run the leak check on both."""
-    release(None)
+    release(None, to_exchange=False)
     build_book(lenient=False)
     leak_check([])
 

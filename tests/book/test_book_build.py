@@ -1,9 +1,10 @@
-"""The book builds strictly: any warning or execution error fails it."""
+"""The book builds strictly, in every edition: any warning or execution error fails it."""
 
 from __future__ import annotations
 
 import pytest
 
+from diplomacy_course.plotting import LANGUAGES
 from tests.support.course import toc_files
 
 pytestmark = pytest.mark.slow
@@ -13,9 +14,11 @@ def test_book_builds_with_warnings_as_errors(built_book):
     assert (built_book / "index.html").is_file()
 
 
-def test_every_toc_entry_is_built(repo, built_book):
-    missing = [f for f in toc_files(repo) if not (built_book / f"{f}.html").is_file()]
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_toc_entry_is_built_in_every_edition(repo, built_book, lang):
+    missing = [f for f in toc_files(repo) if not (built_book / lang / f"{f}.html").is_file()]
     assert not missing
+    assert (built_book / lang / "index.html").is_file()
 
 
 def _tiny_book(tmp_path, repo, page_text: str):
@@ -34,7 +37,8 @@ def _tiny_book(tmp_path, repo, page_text: str):
     [
         ("# Welcome\n\nSee {doc}`missing-page`.\n", "a broken cross-reference"),
         (
-            "---\nkernelspec:\n  name: python3\n  display_name: Python 3\n---\n# Welcome\n\n"
+            "---\njupytext:\n  text_representation:\n    format_name: myst\n"
+            "kernelspec:\n  name: python3\n  display_name: Python 3\n---\n# Welcome\n\n"
             "```{code-cell} ipython3\n1 / 0\n```\n",
             "an execution error",
         ),

@@ -1,8 +1,9 @@
 """The built book in a real browser: Debian's headless Chromium driven by Playwright.
 
-Every page of the table of contents is loaded from a loopback web server and checked for
-console errors, broken images, a usable phone layout and serious accessibility violations;
-the search page and the JupyterHub launch links are checked too.
+Every page of the table of contents, in each edition (English, Indonesian), is loaded from a
+loopback web server and checked for console errors, broken images, a usable phone layout and
+serious accessibility violations; the language switcher, the search page and the JupyterHub
+launch links are checked too.
 
 The book comes from the ``built_book`` fixture (a full strict build), or from the folder
 named by COURSE_BUILT_BOOK (an already built ``_build/html``) to skip rebuilding while
@@ -22,6 +23,7 @@ import pytest
 import yaml
 
 from diplomacy_course.core import catalog
+from diplomacy_course.plotting import LANGUAGES
 from tests.support.course import REPO, skip_or_fail, toc_files
 
 pytestmark = pytest.mark.browser
@@ -52,6 +54,8 @@ KNOWN_MISSING = {
 # Serious or critical axe-core rules the theme breaks and we cannot fix from the book (rule id: reason).
 KNOWN_THEME_VIOLATIONS: dict[str, str] = {}
 GLOSSARY_TERM = "amplification"  # a term defined in book/appendices/glossary.md
+# Every page in every edition: (edition, page) pairs, as "id/book/welcome".
+EDITION_PAGES = [f"{lang}/{page}" for lang in LANGUAGES for page in toc_files(REPO)]
 
 
 def executable_pages() -> list[str]:
@@ -159,14 +163,14 @@ def _unexplained_console(message, site: str) -> bool:
 # ---------------------------------------------------------------- every page
 
 
-@pytest.mark.parametrize("toc_page", toc_files(REPO))
+@pytest.mark.parametrize("toc_page", EDITION_PAGES)
 def test_page_loads_without_console_errors(page_in, toc_page):
     page, problems = page_in(f"{toc_page}.html")
     page.wait_for_load_state("networkidle")
     assert problems == []
 
 
-@pytest.mark.parametrize("toc_page", toc_files(REPO))
+@pytest.mark.parametrize("toc_page", EDITION_PAGES)
 def test_every_image_loads(page_in, toc_page):
     page, _ = page_in(f"{toc_page}.html")
     broken = page.evaluate("""async () => {
@@ -178,7 +182,7 @@ def test_every_image_loads(page_in, toc_page):
     assert broken == []
 
 
-@pytest.mark.parametrize("toc_page", toc_files(REPO))
+@pytest.mark.parametrize("toc_page", EDITION_PAGES)
 def test_phone_layout_has_no_horizontal_scroll(page_in, toc_page):
     page, _ = page_in(f"{toc_page}.html", viewport=PHONE)
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
@@ -189,7 +193,7 @@ def test_phone_layout_has_no_horizontal_scroll(page_in, toc_page):
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 1
 
 
-@pytest.mark.parametrize("toc_page", toc_files(REPO))
+@pytest.mark.parametrize("toc_page", EDITION_PAGES)
 def test_no_serious_accessibility_violation(page_in, toc_page):
     from axe_playwright_python.sync_playwright import Axe
 
@@ -216,7 +220,7 @@ def test_mathematics_renders_offline(page_in):
 
 def test_search_finds_a_glossary_term(page_in):
     assert GLOSSARY_TERM in (REPO / "book/appendices/glossary.md").read_text("utf-8")
-    page, _ = page_in(f"search.html?q={GLOSSARY_TERM}")
+    page, _ = page_in(f"en/search.html?q={GLOSSARY_TERM}")
     hit = page.locator("ul.search li a[href*='appendices/glossary']").first
     hit.wait_for(state="attached", timeout=30_000)
 
@@ -238,7 +242,7 @@ def _assert_launches(href: str, repo_path: str) -> None:
 
 @pytest.mark.parametrize("toc_page", executable_pages())
 def test_chapter_launch_button_opens_it_on_the_hub(page_in, toc_page):
-    page, _ = page_in(f"{toc_page}.html")
+    page, _ = page_in(f"en/{toc_page}.html")
     button = page.locator("a[href*='/hub/user-redirect/git-pull']")
     assert button.count() == 1, "no JupyterHub launch button (or several)"
     _assert_launches(button.get_attribute("href"), f"{toc_page}.md")
@@ -246,7 +250,36 @@ def test_chapter_launch_button_opens_it_on_the_hub(page_in, toc_page):
 
 @pytest.mark.parametrize("assignment", list(catalog.ASSIGNMENTS))
 def test_assignment_page_launch_link_opens_the_release(page_in, assignment):
-    page, _ = page_in("book/assignments.html")
+    page, _ = page_in("en/book/assignments.html")
     link = page.get_by_role("link", name=f"Open {assignment.upper()} on JupyterHub")
     assert link.count() == 1
     _assert_launches(link.get_attribute("href"), f"assignments/{assignment}/{catalog.get(assignment).notebook}")
+
+
+# ---------------------------------------------------------------- the two editions
+
+
+@pytest.mark.parametrize("toc_page", EDITION_PAGES)
+def test_switcher_opens_the_same_page_in_the_other_edition(page_in, toc_page):
+    lang, page_name = toc_page.split("/", 1)
+    page, _ = page_in(f"{toc_page}.html")
+    assert page.locator("html").get_attribute("lang") == lang
+    switcher = page.locator("nav.edition-switcher a")
+    assert switcher.count() == len(LANGUAGES) - 1
+    other = switcher.first.get_attribute("hreflang")
+    switcher.first.click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith(f"/{other}/{page_name}.html")
+    assert page.locator("html").get_attribute("lang") == other
+
+
+@pytest.mark.parametrize("preferred, edition", [("id-ID", "id"), ("en-GB", "en"), ("fr-FR", "en")])
+def test_the_front_door_sends_readers_to_their_language(browser, site, preferred, edition):
+    context = browser.new_context(locale=preferred)
+    try:
+        page = context.new_page()
+        page.goto(f"{site}/index.html")
+        page.wait_for_url(f"**/{edition}/book/welcome.html", timeout=15_000)
+        assert page.locator("html").get_attribute("lang") == edition
+    finally:
+        context.close()

@@ -1,4 +1,5 @@
-"""The LMS grade export: one row per student, points per assignment, a total, in a fixed order.
+"""The plain grade export: one row per student, points per assignment, a total, in a fixed order;
+blank (never 0) where a student has no submission.
 
 Unit tests on a small hand-made gradebook (tests/support/gradebook.py); no nbgrader run.
 """
@@ -49,23 +50,31 @@ def test_header_names_students_then_assignments_in_order_then_total_then_maxima(
     ]
 
 
-def test_one_row_per_student_sorted_with_missing_work_scoring_zero(gradebook):
+def test_one_row_per_student_sorted_with_missing_work_left_blank(gradebook):
     _, rows = grade_rows(gradebook)
     by_student = {row["student_id"]: row for row in rows}
     assert [row["student_id"] for row in rows] == ["s1", "s2", "s3", "s4"]
-    assert by_student["s1"][ASSIGNMENT] == 5.25 and by_student["s1"][SECOND] == 4.0
-    assert by_student["s1"]["total"] == 9.25
-    assert by_student["s2"][ASSIGNMENT] == 2.33, "scores are rounded to two decimals"
-    assert by_student["s4"][ASSIGNMENT] == 0.0 and by_student["s4"]["total"] == 0.0, "no submission scores 0"
+    assert by_student["s1"][ASSIGNMENT] == "5.25" and by_student["s1"][SECOND] == "4"
+    assert by_student["s1"]["total"] == "9.25"
+    assert by_student["s2"][ASSIGNMENT] == "2.33", "scores are rounded to two decimals"
+    assert by_student["s2"][SECOND] == "", "no submission is a blank, not 0"
+    assert by_student["s4"][ASSIGNMENT] == "" and by_student["s4"]["total"] == ""
     assert by_student["s4"]["email"] == "" and by_student["s1"]["email"] == "ayu@example.edu"
-    assert {row[f"max_{ASSIGNMENT}"] for row in rows} == {MAX_SCORE}
+    assert {row[f"max_{ASSIGNMENT}"] for row in rows} == {f"{MAX_SCORE:g}"}
+
+
+def test_an_assignment_nobody_has_submitted_gets_no_column(gradebook):
+    gradebook.add_assignment("a9-later")
+    gradebook.db.commit()
+    header, _ = grade_rows(gradebook)
+    assert "a9-later" not in header and "max_a9-later" not in header
 
 
 def test_assignments_and_students_can_be_chosen(gradebook):
     header, rows = grade_rows(gradebook, assignments=[ASSIGNMENT], students=["s2", "s4"])
     assert SECOND not in header and f"max_{SECOND}" not in header
     assert [row["student_id"] for row in rows] == ["s2", "s4"]
-    assert [row["total"] for row in rows] == [2.33, 0.0], "the total counts only the chosen assignments"
+    assert [row["total"] for row in rows] == ["2.33", ""], "the total counts only the chosen assignments"
 
 
 def test_the_plugin_writes_the_rows_as_csv(gradebook, tmp_path):
@@ -75,7 +84,7 @@ def test_the_plugin_writes_the_rows_as_csv(gradebook, tmp_path):
         written = list(csv.DictReader(handle))
     header, rows = grade_rows(gradebook)
     assert list(written[0]) == header
-    assert written == [{key: str(value) for key, value in row.items()} for row in rows]
+    assert written == rows
 
 
 def test_the_plugin_writes_grades_csv_by_default(gradebook, tmp_path, monkeypatch):

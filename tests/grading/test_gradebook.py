@@ -73,6 +73,21 @@ def test_manual_grades_survive_the_merge(worker_db, class_db):
     assert _grade(class_db, "essay", "s1") == (None, 2.5)
 
 
+def test_a_manual_grade_entered_while_autograde_ran_is_kept(worker_db, class_db):
+    """The worker's copy was taken before a TA graded s2's essay in the formgrader."""
+    with Gradebook(class_db) as gb:
+        essay = gb.find_grade("essay", NOTEBOOK, ASSIGNMENT, "s2")
+        essay.manual_score = 3.0
+        gb.find_comment("essay", NOTEBOOK, ASSIGNMENT, "s2").manual_comment = "Well argued."
+        gb.db.commit()
+    merge_submissions(worker_db, class_db, ASSIGNMENT, ["s2"])
+    assert _grade(class_db, "essay", "s2") == (None, 3.0)
+    assert _grade(class_db, "test_x", "s2") == (0.0, None), "the automatic score still arrives"
+    with Gradebook(class_db) as gb:
+        assert gb.find_comment("essay", NOTEBOOK, ASSIGNMENT, "s2").manual_comment == "Well argued."
+        assert not gb.find_grade("essay", NOTEBOOK, ASSIGNMENT, "s2").needs_manual_grade
+
+
 def test_merge_adds_a_student_the_class_gradebook_lacks(class_db, tmp_path):
     worker = make_gradebook(tmp_path / "late.db")
     with Gradebook(worker) as gb:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import html
 import io
-import zipfile
 
 import pytest
 from nbgrader.api import Gradebook
@@ -141,25 +140,6 @@ def test_item_analysis_reports_each_questions_results(graded, tmp_path):
         if row["question"] in first_question:  # solver and blank_q1 pass it; blank_q0 and useless_q0 fail
             assert float(row["full_marks_share"]) <= 0.5
     assert figure.stat().st_size > 10_000
-
-
-def test_zip_collect_reads_canvas_and_moodle_file_names(tmp_path, authored_assignments):
-    from diplomacy_course.grading.zip_collect import zip_collect
-    from tests.support.course import copy_course
-
-    assignment = authored_assignments[0]
-    root = copy_course(tmp_path / "course")
-    notebook = (assignment.source_dir(root) / assignment.notebook).read_bytes()
-    stem = assignment.notebook_id
-    archive = tmp_path / "download.zip"
-    with zipfile.ZipFile(archive, "w") as zf:
-        zf.writestr(f"alice_1234_5678_{stem}.ipynb", notebook)  # Canvas
-        zf.writestr(f"bob_late_2345_6789_{stem}-1.ipynb", notebook)  # Canvas, late resubmission
-        zf.writestr(f"carol_3456_assignsubmission_file_{stem}.ipynb", notebook)  # Moodle, flattened
-    students = zip_collect(assignment, archive, root)
-    assert students == ["alice", "bob", "carol"]
-    for student in students:
-        assert (root / "grading" / "submitted" / student / assignment.id / assignment.notebook).is_file()
 
 
 def test_command_line_export_and_item_analysis_write_into_the_grading_workspace(graded, tmp_path, monkeypatch):

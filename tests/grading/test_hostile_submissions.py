@@ -10,8 +10,10 @@ import pytest
 from nbgrader.api import Gradebook
 
 from diplomacy_course.core.locations import gradebook_url
+from diplomacy_course.grading.sandbox.kernel import Limits
 from tests.support.course import cell_scores, grade, submit_notebooks
 from tests.support.hostile_bank import auto_total, bank, expected_auto_score
+from tests.support.kernels import GRADER_TOKEN
 from tests.support.variants import questions, read
 
 pytestmark = pytest.mark.slow
@@ -30,7 +32,8 @@ def graded_class(tmp_path_factory, authored_assignments, monkeypatch_module):
         submit_notebooks(root, assignment, f"{number:02d}-{case.name}", case.files(solution, questions(solution)))
         submit_notebooks(root, assignment, f"{number:02d}-{case.name}-next", {assignment.notebook: solution})
     monkeypatch_module.setenv("COURSE_CELL_TIMEOUT", "15")
-    grade(root, assignment, memory_mb=1024)
+    monkeypatch_module.setenv("JUPYTERHUB_API_TOKEN", GRADER_TOKEN)  # what a grader on a hub has
+    grade(root, assignment, limits=Limits(memory_mb=1024))
     return root, assignment, solution, cases
 
 
@@ -85,3 +88,39 @@ def test_gigantic_output_is_cut_down(graded_class):
     number = [c.name for c in cases].index("gigantic_output")
     notebook = root / "grading" / "autograded" / f"{number:02d}-gigantic_output" / assignment.id / assignment.notebook
     assert notebook.stat().st_size < 5 * 2**20
+
+
+def _outputs(root, assignment) -> str:
+    """Every output of every autograded notebook of the class, as one text."""
+    import nbformat
+
+    texts = []
+    for notebook in (root / "grading" / "autograded").glob(f"*/{assignment.id}/{assignment.notebook}"):
+        for cell in nbformat.read(notebook, as_version=4).cells:
+            texts.extend(str(output) for output in cell.get("outputs", []))
+    return "\n".join(texts)
+
+
+def test_no_hidden_test_or_grader_secret_reached_any_output(graded_class):
+    root, assignment, solution, _ = graded_class
+    hidden = [c.source for c in solution.cells if "BEGIN HIDDEN TESTS" in c.source]
+    assert hidden, "the solution has no hidden tests: the test is void"
+    outputs = _outputs(root, assignment)
+    assert "BEGIN HIDDEN TESTS" not in outputs
+    assert GRADER_TOKEN not in outputs
+    assert "COURSE_GRADEBOOK_URL" not in outputs
+
+
+def test_the_class_gradebook_was_not_written_by_a_student(graded_class):
+    root, assignment, solution, cases = graded_class
+    number = [c.name for c in cases].index("writes_the_gradebook")
+    assert _auto_total(root, assignment, f"{number:02d}-writes_the_gradebook-next") == auto_total(solution)
+    assert _auto_total(root, assignment, "00-infinite_loop-next") == auto_total(solution)
+
+
+def test_a_notebook_that_ended_its_own_kernel_is_flagged_by_name(graded_class):
+    root, assignment, _, cases = graded_class
+    name = "kernel_crash"
+    number = [c.name for c in cases].index(name)
+    assert _flagged(root, assignment, f"{number:02d}-{name}")
+    assert not _flagged(root, assignment, f"{number:02d}-{name}-next")

@@ -25,6 +25,32 @@ OUTSIDE_READ = (
     "    pass\n"
     "secret = open('../../../../solutions/{assignment}/{notebook}').read()\n"
 )
+# Attacks from a class run on the real nbgrader (tests/grading/test_sandbox.py tries each property
+# on its own, with a control run that shows the attack works where there is no sandbox).
+KILLS_THE_GRADER = (
+    "import ctypes, os, signal\n"
+    "os.kill(os.getppid(), signal.SIGKILL)  # the launcher or warm kernel server, without a sandbox\n"
+    "ctypes.CDLL(None).kill(-1, signal.SIGKILL)  # every process this user may signal\n"
+)
+WRITES_THE_GRADEBOOK = (
+    "import sqlite3\n"
+    "try:\n"
+    "    with sqlite3.connect('../../../gradebook.db') as db:\n"
+    "        db.execute('update grade set auto_score = 0')\n"
+    "except sqlite3.Error:\n"
+    "    pass\n"
+)
+READS_HIDDEN_TESTS_WITH_LIBC = (
+    "import ctypes\n"
+    "libc = ctypes.CDLL(None)\n"
+    "libc.popen.restype = ctypes.c_void_p\n"
+    "pipe = libc.popen(b'cat ../../../../solutions/{assignment}/{notebook} 2>&1', b'r')\n"
+    "line = ctypes.create_string_buffer(4096)\n"
+    "libc.fgets.restype = ctypes.c_char_p\n"
+    "while pipe and libc.fgets(line, 4096, ctypes.c_void_p(pipe)):\n"
+    "    print(line.value.decode(errors='replace'), end='')\n"
+)
+PRINTS_THE_ENVIRONMENT = "import os\nprint(dict(os.environ))\n"
 
 
 @dataclass
@@ -83,6 +109,7 @@ def _tamper_metadata(notebook, question: Question):
 
 def bank(assignment_id: str, notebook_name: str) -> list[Case]:
     outside = OUTSIDE_READ.format(assignment=assignment_id, notebook=notebook_name)
+    libc_read = READS_HIDDEN_TESTS_WITH_LIBC.format(assignment=assignment_id, notebook=notebook_name)
     same = lambda nb: {notebook_name: nb}  # noqa: E731
     return [
         Case(
@@ -120,6 +147,26 @@ def bank(assignment_id: str, notebook_name: str) -> list[Case]:
             lambda nb, qs: same(
                 _edit_answer(nb, _first(qs), suffix="\nfor _ in range(200):\n    print('x' * 100_000)\n")
             ),
+            lambda qs: [],
+        ),
+        Case(  # in its sandbox the kernel is PID 1 of its namespace: these signals reach no one
+            "kills_the_grader",
+            lambda nb, qs: same(_edit_answer(nb, _last(qs), KILLS_THE_GRADER)),
+            lambda qs: [],
+        ),
+        Case(
+            "writes_the_gradebook",
+            lambda nb, qs: same(_edit_answer(nb, _first(qs), WRITES_THE_GRADEBOOK)),
+            lambda qs: [],
+        ),
+        Case(
+            "reads_hidden_tests_with_libc",
+            lambda nb, qs: same(_edit_answer(nb, _first(qs), libc_read)),
+            lambda qs: [],
+        ),
+        Case(
+            "prints_the_environment",
+            lambda nb, qs: same(_edit_answer(nb, _first(qs), PRINTS_THE_ENVIRONMENT)),
             lambda qs: [],
         ),
         Case(

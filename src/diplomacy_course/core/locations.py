@@ -60,7 +60,8 @@ def release_dir(root: Path | None = None) -> Path:
 def grading_dir(root: Path | None = None) -> Path:
     """The git-ignored workspace for submissions, grades and feedback."""
     override = os.environ.get("COURSE_GRADING_DIR")
-    return Path(override) if override else (root or repo_root()) / "grading"
+    # A relative value means relative to the folder the command was started in, as in the shell.
+    return Path(override).expanduser().absolute() if override else (root or repo_root()) / "grading"
 
 
 def gradebook_url(root: Path | None = None) -> str:

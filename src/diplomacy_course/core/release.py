@@ -5,18 +5,27 @@ The data a notebook reads are copied from ``datasets/`` into the source folder
 copies the source folder's files into the release *and*, at autograde time,
 over each student's copies: a student who edits a data file is graded on the
 original.
+
+nbgrader's ``generate_assignment --force`` deletes the old release before it
+knows whether the new one can be made (an unreachable gradebook, a broken
+source notebook). The course therefore builds the release in a temporary folder
+beside ``assignments/`` and swaps it in only when nbgrader succeeded: the
+committed release is never lost to a failure.
 """
 
 from __future__ import annotations
 
 import filecmp
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 from diplomacy_course.core import locations, nbgrader_runner
 from diplomacy_course.core.catalog import Assignment
 
 DATA_FOLDER = "data"
+STAGING_PREFIX = ".release-staging-"  # git-ignored; left behind only if the machine dies mid-release
 
 
 def sync_data(assignment: Assignment, root: Path) -> list[Path]:
@@ -45,7 +54,47 @@ def _remove_stale(folder: Path, wanted: set[str]) -> None:
 
 
 def release(assignment: Assignment, root: Path) -> Path:
-    """Regenerate assignments/<a>/ from solutions/<a>/ and return it."""
+    """Regenerate assignments/<a>/ from solutions/<a>/ and return it.
+
+    Nothing in assignments/<a>/ changes unless the new release was made in full.
+    """
+    locations.grading_dir(root).mkdir(parents=True, exist_ok=True)  # the default gradebook's folder
+    nbgrader_runner.check_gradebook(locations.gradebook_url(root))
     sync_data(assignment, root)
-    nbgrader_runner.run(["generate_assignment", assignment.id, "--force", "--create"], root)
-    return assignment.release_dir(root)
+    final = assignment.release_dir(root)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=root))
+    try:
+        nbgrader_runner.run(
+            [
+                "generate_assignment",
+                assignment.id,
+                "--force",
+                "--create",
+                f"--CourseDirectory.release_directory={staging}",
+            ],
+            root,
+        )
+        _swap_in(staging / assignment.id, final)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return final
+
+
+def _swap_in(new: Path, final: Path) -> None:
+    """Replace ``final`` by ``new`` with two renames (same file system), old copy removed last."""
+    if not new.is_dir():
+        raise nbgrader_runner.NbgraderError(f"nbgrader reported success but made no release in {new}.")
+    old = final.with_name(f"{STAGING_PREFIX}old-{final.name}-{os.getpid()}")
+    if final.exists():
+        final.rename(old)
+    new.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def release_to_exchange(assignment: Assignment, root: Path) -> Path:
+    """Put the (already generated) release into the nbgrader exchange, where students fetch it."""
+    exchange = locations.exchange_root()
+    nbgrader_runner.check_exchange(exchange)
+    nbgrader_runner.run(["release_assignment", assignment.id, "--force"], root)
+    return exchange / locations.COURSE_ID / "outbound" / assignment.id

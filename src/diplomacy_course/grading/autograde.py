@@ -7,21 +7,27 @@ The class is split into small batches; each batch is one ordinary
   time (SQLite has no safe concurrent writers);
 - the ``course-grader`` kernel: a fresh process per notebook, forked from a
   server that has already imported pandas and matplotlib (``warm_kernels``),
-  with a memory cap and a fence around the repository (``sandbox_kernel``);
+  inside a sandbox the Linux kernel enforces (``sandbox``): its own files
+  only, no network, no grader environment, no other processes, limits;
 - nbgrader's cell timeout from nbgrader_config.py for runaway loops.
 
-Batches run on as many workers as the machine has cores.
+Batches run on as many workers as the machine has cores. Before anything is
+graded, the sandbox is tried on this machine (``sandbox.probe``); without it,
+grading stops unless the instructor explicitly asked for ``--no-sandbox``.
+A batch whose nbgrader process died is graded again once, one student at a
+time, so that one notebook cannot cost the others their grade.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import sys
-import tempfile
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,10 +35,38 @@ from pathlib import Path
 from diplomacy_course.core import locations, nbgrader_runner
 from diplomacy_course.core.catalog import Assignment
 from diplomacy_course.core.release import release
-from diplomacy_course.grading import sandbox_kernel, warm_kernels
-from diplomacy_course.grading.gradebook import merge_submissions, record_ungradable
+from diplomacy_course.grading import warm_kernels
+from diplomacy_course.grading.gradebook import flag_submissions, merge_submissions, record_ungradable
+from diplomacy_course.grading.preprocessors import KERNEL_DIED
+from diplomacy_course.grading.sandbox import probe
+from diplomacy_course.grading.sandbox.kernel import Limits, kernel_environment
 
 KERNEL_NAME = "course-grader"
+
+
+class SandboxUnavailable(RuntimeError):
+    """This machine cannot run the grading sandbox; the message says what is missing."""
+
+
+class AutogradeBusy(RuntimeError):
+    """Another autograde of the same assignment is running on this grading workspace."""
+
+
+@contextlib.contextmanager
+def only_run_of(assignment: Assignment, root: Path):
+    """Hold a lock on the assignment's grading for the duration (released if the process dies)."""
+    folder = locations.grading_dir(root) / ".locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"autograde-{assignment.id}.lock"
+    with open(path, "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise AutogradeBusy(
+                f"Another `autograde {assignment.id}` is running on this grading workspace ({path} is locked): "
+                "wait for it to finish, then run this one again."
+            ) from None
+        yield
 
 
 @dataclass
@@ -40,7 +74,13 @@ class BatchResult:
     students: list[str]
     merged: list[str] = field(default_factory=list)
     without_notebook: list[str] = field(default_factory=list)  # e.g. renamed: nbgrader scores it 0 silently
+    kernel_died: list[str] = field(default_factory=list)  # their own notebook ended its kernel: flagged
     log_tail: str = ""
+
+    @property
+    def unmerged(self) -> list[str]:
+        """Students with a notebook whose grading did not reach the gradebook."""
+        return [s for s in self.students if s not in self.merged and s not in self.without_notebook]
 
     @property
     def ungradable(self) -> list[str]:
@@ -83,30 +123,64 @@ def _sqlite_path(db_url: str) -> Path | None:
 
 
 @contextlib.contextmanager
-def warm_kernel_server(enabled: bool = True):
-    """Run the fork server for the duration of a grading run; yield its socket (or None).
+def warm_kernel_server(workspace: Path, enabled: bool = True):
+    """Run the fork server for the duration of a grading run; yield its address (or None).
 
-    It needs Linux (fork, and pidfd to follow processes that are not one's children);
-    elsewhere every kernel starts cold, in the same sandbox."""
+    It starts with the kernels' own short environment (nothing of the grader's is in its memory
+    for a forked kernel to find) and in a session of its own, away from the terminal's Ctrl-C."""
     if not enabled or not hasattr(os, "pidfd_open"):
         yield None
         return
-    folder = tempfile.mkdtemp(prefix="course-warm-")
-    socket_path = os.path.join(folder, "kernels.sock")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "diplomacy_course.grading.warm_kernels", "serve", socket_path],
-        stdout=subprocess.PIPE,
-        env=nbgrader_runner.environment(),
-    )
+    address = f"course-warm-kernels-{os.getpid()}-{secrets.token_hex(8)}"
+    env = kernel_environment(str(workspace / "home"), str(_mpl_config(workspace)))
+    env["MPLBACKEND"] = "Agg"
+    (workspace / "home").mkdir(exist_ok=True)
+    with open(workspace / "kernel-server.log", "wb") as log:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "diplomacy_course.grading.warm_kernels", "serve", address],
+            stdout=subprocess.PIPE,
+            stderr=log,
+            env=env,
+            start_new_session=True,
+        )
     try:
         assert server.stdout is not None  # stdout=PIPE
         if server.stdout.readline().strip() != b"ready":
-            raise RuntimeError("The warm kernel server did not start; run with --cold to grade without it.")
-        yield socket_path
+            raise RuntimeError(
+                f"The warm kernel server did not start (see {workspace / 'kernel-server.log'}); "
+                "run with --cold to grade without it."
+            )
+        yield address
     finally:
         server.terminate()
         server.wait(timeout=30)
-        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _mpl_config(workspace: Path) -> Path:
+    return workspace / "mplconfig"
+
+
+def _build_font_cache(workspace: Path) -> None:
+    """Kernels may only read matplotlib's configuration folder: build its font cache first."""
+    folder = _mpl_config(workspace)
+    folder.mkdir(exist_ok=True)
+    env = {**nbgrader_runner.environment(), "MPLCONFIGDIR": str(folder), "MPLBACKEND": "Agg"}
+    subprocess.run([sys.executable, "-c", "import matplotlib.pyplot"], env=env, check=True)
+
+
+def check_sandbox(sandbox: bool) -> None:
+    """Refuse to grade when the sandbox was asked for and cannot work here."""
+    if not sandbox:
+        return
+    found = probe.problems()
+    if found:
+        raise SandboxUnavailable(
+            "The grading sandbox cannot run on this machine:\n- "
+            + "\n- ".join(found)
+            + "\nWithout it a submission could read the hidden tests and other students' work, reach the "
+            "network and read the grader's credentials. Fix the above, or grade notebooks you trust "
+            "with `--no-sandbox` (unsafe: see the instructor guide)."
+        )
 
 
 def _snapshot_class_gradebook(root: Path, workspace: Path) -> Path | None:
@@ -128,7 +202,8 @@ class _ClassRun:
     root: Path
     students: list[str]
     workspace: Path
-    memory_mb: int
+    limits: Limits
+    sandbox: bool
     warm_socket: str | None
     snapshot: Path | None  # the SQLite class gradebook as it was; None on a server gradebook
 
@@ -149,8 +224,12 @@ class _ClassRun:
     def kernel_environment(self) -> dict[str, str]:
         env = {
             "JUPYTER_PATH": str(self.workspace / "jupyter"),
-            sandbox_kernel.MEMORY_ENV: str(self.memory_mb),
-            sandbox_kernel.PROTECTED_ENV: str(self.root),
+            warm_kernels.MEMORY_ENV: str(self.limits.memory_mb),
+            warm_kernels.WALL_ENV: str(self.limits.wall_seconds),
+            warm_kernels.SCRATCH_ENV: str(self.workspace / "scratch"),
+            warm_kernels.READABLE_ENV: str(_mpl_config(self.workspace)),
+            warm_kernels.LOG_ENV: str(self.workspace / "kernel-logs"),
+            warm_kernels.SANDBOX_ENV: "on" if self.sandbox else "off",
         }
         if self.warm_socket:
             env[warm_kernels.SOCKET_ENV] = self.warm_socket
@@ -162,9 +241,12 @@ def _run_batch(run: _ClassRun, batch: list[str], number: int) -> BatchResult:
     args = ["autograde", run.assignment.id, "--force", f"--Execute.kernel_name={KERNEL_NAME}"]
     if others:
         args.append(f"--CourseDirectory.student_id_exclude={others}")
-    done = nbgrader_runner.run(
-        args, run.root, db_url=run.start_batch_db(number), extra_env=run.kernel_environment(), check=False
-    )
+    try:
+        done = nbgrader_runner.run(
+            args, run.root, db_url=run.start_batch_db(number), extra_env=run.kernel_environment(), check=False
+        )
+    except (OSError, subprocess.SubprocessError) as error:  # nbgrader could not even run: graded again
+        return BatchResult(batch, log_tail=f"nbgrader did not run: {error}")
     log_tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-15:])
     return BatchResult(batch, log_tail=log_tail)
 
@@ -183,8 +265,9 @@ def _graded_in(db_url: str, assignment_id: str, students: list[str]) -> list[str
     return graded
 
 
-def _record_batch(run: _ClassRun, result: BatchResult, number: int) -> None:
-    """Bring one finished batch into the class gradebook; flag who could not be graded."""
+def _record_batch(run: _ClassRun, result: BatchResult, number: int, *, final: bool = True) -> None:
+    """Bring one finished batch into the class gradebook; flag who could not be graded (only
+    on the ``final`` attempt: others are graded again first)."""
     class_db = locations.gradebook_url(run.root)
     if run.snapshot is not None:
         result.merged = merge_submissions(run.batch_db_url(number), class_db, run.assignment.id, result.students)
@@ -194,7 +277,24 @@ def _record_batch(run: _ClassRun, result: BatchResult, number: int) -> None:
     result.without_notebook = [
         s for s in result.students if not (submitted / s / run.assignment.id / run.assignment.notebook).is_file()
     ]
-    record_ungradable(class_db, run.assignment.id, result.ungradable)
+    # No notebook is final at once; a grading that did not arrive is final only on the last attempt.
+    record_ungradable(class_db, run.assignment.id, result.without_notebook + (result.unmerged if final else []))
+    autograded = locations.grading_dir(run.root) / "autograded"
+    result.kernel_died = [
+        s for s in result.merged if _kernel_died_in(autograded / s / run.assignment.id / run.assignment.notebook)
+    ]
+    flag_submissions(class_db, run.assignment.id, result.kernel_died)
+
+
+def _kernel_died_in(notebook: Path) -> bool:
+    """Did the student's own code end the kernel (CrashSafeExecute marks the cell)?"""
+    if not notebook.is_file():
+        return False
+    try:
+        cells = json.loads(notebook.read_text())["cells"]
+    except (ValueError, KeyError):
+        return False
+    return any(o.get("ename") == KERNEL_DIED[0] for c in cells for o in c.get("outputs", []))
 
 
 def autograde_class(
@@ -202,11 +302,15 @@ def autograde_class(
     root: Path | None = None,
     *,
     workers: int | None = None,
-    memory_mb: int = sandbox_kernel.DEFAULT_MEMORY_MB,
+    limits: Limits | None = None,
     warm: bool = True,
+    sandbox: bool = True,
     on_batch_done=None,
 ) -> list[BatchResult]:
-    """Autograde every submission of an assignment; return one result per batch."""
+    """Autograde every submission of an assignment; return one result per batch.
+
+    Raises SandboxUnavailable before grading anything if ``sandbox`` is asked for and this
+    machine cannot provide it."""
     root = root or locations.repo_root()
     students = locations.submitted_students(assignment.id, root)
     if not students:
@@ -214,21 +318,42 @@ def autograde_class(
             f"No submissions for {assignment.id} in {locations.grading_dir(root) / 'submitted'}: "
             f"collect them first (`./course collect {assignment.id}` or `./course zip-collect`)."
         )
+    check_sandbox(sandbox)
+    with only_run_of(assignment, root):
+        return _grade_class(assignment, root, students, workers, limits or Limits(), warm, sandbox, on_batch_done)
+
+
+def _grade_class(assignment, root, students, workers, limits, warm, sandbox, on_batch_done) -> list[BatchResult]:
     workspace = _prepare_workspace(assignment, root)
     install_grader_kernel(workspace)
+    for folder in ("scratch", "kernel-logs"):
+        (workspace / folder).mkdir()
+    _build_font_cache(workspace)
     snapshot = _snapshot_class_gradebook(root, workspace)
     workers = workers or os.cpu_count() or 1
-    results = []
-    with warm_kernel_server(warm) as warm_socket, ThreadPoolExecutor(max_workers=workers) as pool:
-        run = _ClassRun(assignment, root, students, workspace, memory_mb, warm_socket, snapshot)
-        futures = {
-            pool.submit(_run_batch, run, batch, number): number
-            for number, batch in enumerate(batches(students, workers))
-        }
-        for future in as_completed(futures):
-            result = future.result()
-            _record_batch(run, result, futures[future])
-            results.append(result)
-            if on_batch_done:
-                on_batch_done(result)
+    with warm_kernel_server(workspace, warm) as warm_socket, ThreadPoolExecutor(max_workers=workers) as pool:
+        run = _ClassRun(assignment, root, students, workspace, limits, sandbox, warm_socket, snapshot)
+        return _grade_batches(run, pool, batches(students, workers), on_batch_done)
+
+
+def _grade_batches(
+    run: _ClassRun, pool: ThreadPoolExecutor, planned: list[list[str]], on_batch_done
+) -> list[BatchResult]:
+    """Grade the planned batches; a batch that did not get everyone graded (its nbgrader died,
+    say) is graded again one student at a time, so one notebook cannot cost the others their grade."""
+    results, next_number = [], len(planned)
+    futures = {pool.submit(_run_batch, run, batch, number): number for number, batch in enumerate(planned)}
+    while futures:
+        future = next(as_completed(futures))
+        number = futures.pop(future)
+        result = future.result()
+        retry = number < len(planned) and len(result.students) > 1
+        _record_batch(run, result, number, final=not retry)
+        for student in result.unmerged if retry else []:
+            futures[pool.submit(_run_batch, run, [student], next_number)] = next_number
+            next_number += 1
+        result.students = [s for s in result.students if not retry or s not in result.unmerged]
+        results.append(result)
+        if on_batch_done and result.students:
+            on_batch_done(result)
     return results

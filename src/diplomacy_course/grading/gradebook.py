@@ -12,8 +12,7 @@ from dataclasses import dataclass
 
 from nbgrader.api import Gradebook, MissingEntry
 
-GRADE_FIELDS = ("auto_score", "manual_score", "extra_credit", "needs_manual_grade")
-COMMENT_FIELDS = ("auto_comment", "manual_comment")
+MANUAL_GRADE_FIELDS = ("manual_score", "extra_credit")
 
 
 def merge_submissions(worker_db_url: str, class_db_url: str, assignment_id: str, student_ids: list[str]) -> list[str]:
@@ -40,15 +39,25 @@ def _merge_one(submission, klass: Gradebook, assignment_id: str, student_id: str
         target_nb.flagged = notebook.flagged
         target_nb.late_submission_penalty = notebook.late_submission_penalty
         for grade in notebook.grades:
-            _copy(grade, klass.find_grade(grade.name, notebook.name, assignment_id, student_id), GRADE_FIELDS)
+            _merge_grade(grade, klass.find_grade(grade.name, notebook.name, assignment_id, student_id))
         for comment in notebook.comments:
-            _copy(comment, klass.find_comment(comment.name, notebook.name, assignment_id, student_id), COMMENT_FIELDS)
+            target = klass.find_comment(comment.name, notebook.name, assignment_id, student_id)
+            target.auto_comment = comment.auto_comment
+            if target.manual_comment is None:
+                target.manual_comment = comment.manual_comment
     klass.db.commit()
 
 
-def _copy(source, target, fields) -> None:
-    for field in fields:
-        setattr(target, field, getattr(source, field))
+def _merge_grade(source, target) -> None:
+    """The worker's automatic score; a grader's manual score in the class gradebook always wins
+    (it may have been entered while this run was grading), and what is graded stays graded."""
+    target.auto_score = source.auto_score
+    if target.manual_score is None:
+        for field in MANUAL_GRADE_FIELDS:
+            setattr(target, field, getattr(source, field))
+        target.needs_manual_grade = source.needs_manual_grade
+    else:
+        target.needs_manual_grade = False
 
 
 def record_ungradable(class_db_url: str, assignment_id: str, student_ids: list[str]) -> None:
@@ -59,6 +68,17 @@ def record_ungradable(class_db_url: str, assignment_id: str, student_ids: list[s
             klass.update_or_create_student(student_id)
             submission = klass.update_or_create_submission(assignment_id, student_id)
             for notebook in submission.notebooks:
+                notebook.flagged = True
+        klass.db.commit()
+
+
+def flag_submissions(class_db_url: str, assignment_id: str, student_ids: list[str]) -> None:
+    """Flag graded submissions for a grader to look at (e.g. their notebook ended its kernel)."""
+    if not student_ids:
+        return
+    with Gradebook(class_db_url) as klass:
+        for student_id in student_ids:
+            for notebook in klass.find_submission(assignment_id, student_id).notebooks:
                 notebook.flagged = True
         klass.db.commit()
 

@@ -1,17 +1,20 @@
-"""Warm grading kernels: a fresh process per notebook without paying for imports each time.
+"""Warm grading kernels: a fresh, sandboxed process per notebook without paying for imports.
 
-Plain nbgrader spends most of a submission's time starting a Python kernel and
-importing pandas and matplotlib. Here a *fork server* imports them once; for
-every notebook, nbgrader starts the ``course-grader`` kernelspec, whose small
-launcher asks the server for a kernel. The server forks a child that enters the
-sandbox (memory cap, repository fence), takes the launcher's working folder and
-environment, and becomes an ordinary ipykernel: each submission still runs in a
-process of its own, sharing nothing writable with the others (fork gives the
-child a copy-on-write copy of the already imported modules).
+Plain nbgrader spends most of a submission's time starting a Python kernel and importing pandas
+and matplotlib. Here a *fork server* imports them once; for every notebook, nbgrader starts the
+``course-grader`` kernelspec, whose small launcher asks the server for a kernel. The server forks
+a supervisor, which forks the kernel into its sandbox (``sandbox.kernel``): each submission runs
+in a process of its own, fenced in by the Linux kernel, with a copy-on-write copy of the modules
+already imported.
 
-The launcher stands in for the kernel towards jupyter_client: it forwards
-interrupts and termination to the child, and exits when the child does. The
-child exits when the launcher dies, so no kernel outlives its grading run.
+The server listens on an abstract unix socket: Landlock's scope keeps sandboxed kernels from
+reaching it, and it serves only processes of its own user. It is started with the kernels' own
+short environment, so nothing of the grader's (tokens, database URLs) is in its memory for a
+forked kernel to find. When it is not there (``--cold``, or it died), the launcher starts the
+kernel itself, in the same sandbox, and the kernel process execs a fresh interpreter.
+
+The launcher stands in for the kernel towards jupyter_client: it forwards interrupts, and exits
+when the kernel does; when the launcher goes, the supervisor kills the kernel.
 """
 
 from __future__ import annotations
@@ -22,10 +25,19 @@ import os
 import select
 import signal
 import socket
+import struct
 import sys
-import threading
+from functools import partial
 
-SOCKET_ENV = "COURSE_WARM_KERNEL_SOCKET"
+from diplomacy_course.grading.sandbox.kernel import KernelRequest, Limits, supervise
+
+SOCKET_ENV = "COURSE_WARM_KERNEL_SOCKET"  # the server's abstract socket name
+MEMORY_ENV = "COURSE_GRADER_MEMORY_MB"
+WALL_ENV = "COURSE_GRADER_WALL_SECONDS"
+SCRATCH_ENV = "COURSE_GRADER_SCRATCH"  # where kernels' private temporary folders go
+READABLE_ENV = "COURSE_GRADER_READABLE"  # extra read-only paths, os.pathsep-separated
+SANDBOX_ENV = "COURSE_GRADER_SANDBOX"  # "off" only with autograde --no-sandbox
+LOG_ENV = "COURSE_GRADER_LOGS"  # a folder for the kernels' own output (start-up errors)
 # Imported once in the server, before any fork; the notebooks' own imports then cost nothing.
 WARM_MODULES = (
     "numpy",
@@ -42,6 +54,7 @@ WARM_MODULES = (
     "debugpy",
     "zmq",
     "tornado.ioloop",
+    "pyseccomp",
 )
 
 
@@ -50,7 +63,6 @@ WARM_MODULES = (
 
 def warm_up() -> None:
     os.environ.setdefault("MPLBACKEND", "Agg")
-    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")  # debugpy's warning about frozen modules
     # A forked child inherits no threads, so the parent must not start any (OpenBLAS would).
     for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[variable] = "1"
@@ -59,24 +71,39 @@ def warm_up() -> None:
             __import__(module)
 
 
-def serve(socket_path: str) -> None:
-    """Accept kernel requests on a unix socket until terminated; fork one kernel per request."""
+def serve(address: str) -> None:
+    """Accept kernel requests until terminated; fork one supervised kernel per request."""
     warm_up()
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel, no zombies
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # supervisors are reaped by the kernel, no zombies
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    server.bind(socket_path)
+    server.bind("\0" + address)
     server.listen(64)
     print("ready", flush=True)
     while True:
         connection, _ = server.accept()
         with connection:
-            request = json.loads(_receive(connection))
-            pid = os.fork()
-            if pid == 0:
+            if not _from_own_user(connection):
+                continue
+            request = KernelRequest.from_json(_receive(connection).decode())
+            if os.fork() == 0:
                 server.close()
-                connection.close()
-                _become_kernel(request)
-            connection.sendall(json.dumps({"pid": pid}).encode())
+                status = supervise(request, _reply_on(connection), partial(_run_warm_kernel, request.argv))
+                os._exit(status)
+
+
+def _from_own_user(connection: socket.socket) -> bool:
+    credentials = connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    _, uid, _ = struct.unpack("3i", credentials)
+    return uid == os.geteuid()
+
+
+def _reply_on(connection: socket.socket):
+    def reply(message: dict) -> None:
+        with contextlib.suppress(OSError):
+            connection.sendall(json.dumps(message).encode())
+        connection.close()
+
+    return reply
 
 
 def _receive(connection: socket.socket) -> bytes:
@@ -89,78 +116,96 @@ def _receive(connection: socket.socket) -> bytes:
     return b"".join(chunks)
 
 
-def _become_kernel(request: dict) -> None:
-    """In the forked child: take the launcher's place, enter the sandbox, run the kernel."""
-    from diplomacy_course.grading import sandbox_kernel
+def _run_warm_kernel(argv: list[str]) -> None:
+    from ipykernel.kernelapp import IPKernelApp
 
-    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-    _quiet_standard_streams()  # the kernel talks over zmq; its start-up chatter would fill the log
-    os.setsid()
-    os.chdir(request["cwd"])
-    os.environ.clear()
-    os.environ.update(request["env"])
-    _exit_with(request["launcher_pid"])
-    try:
-        sandbox_kernel.enter_sandbox()
-        sys.argv = ["ipykernel", *request["argv"]]
-        sandbox_kernel.run_kernel(request["argv"])
-    finally:
-        os._exit(0)
+    sys.argv = ["ipykernel", *argv]
+    IPKernelApp.launch_instance(argv=argv)
 
 
-def _quiet_standard_streams() -> None:
-    devnull = os.open(os.devnull, os.O_RDWR)
-    for fd in (0, 1, 2):
-        os.dup2(devnull, fd)
-    os.close(devnull)
-
-
-def _exit_with(pid: int) -> None:
-    """End this kernel as soon as its launcher is gone (killed by jupyter_client or otherwise)."""
-    try:
-        handle = os.pidfd_open(pid)
-    except (OSError, AttributeError):
-        return
-
-    def watch() -> None:
-        select.select([handle], [], [])
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True, name="launcher-watch").start()
+def _exec_cold_kernel(argv: list[str]) -> None:
+    os.execve(sys.executable, [sys.executable, "-m", "ipykernel_launcher", *argv], dict(os.environ))
 
 
 # --- the launcher (what the kernelspec runs) ---------------------------------------------------
 
 
-def launch(argv: list[str]) -> int:
-    """Ask the server for a kernel and stand in for it until it exits."""
-    socket_path = os.environ.get(SOCKET_ENV)
-    if not socket_path or not os.path.exists(socket_path):
-        from diplomacy_course.grading import sandbox_kernel  # no server: a cold kernel, same sandbox
+def request_from_environment(argv: list[str]) -> KernelRequest:
+    env = os.environ
+    defaults = Limits()
+    return KernelRequest(
+        argv=argv,
+        workdir=os.getcwd(),
+        launcher_pid=os.getpid(),
+        scratch_root=env.get(SCRATCH_ENV) or os.path.join(os.getcwd(), ".."),
+        readable=[p for p in env.get(READABLE_ENV, "").split(os.pathsep) if p],
+        limits=Limits(
+            memory_mb=int(env.get(MEMORY_ENV, defaults.memory_mb)),
+            wall_seconds=int(env.get(WALL_ENV, defaults.wall_seconds)),
+        ),
+        sandbox=env.get(SANDBOX_ENV) != "off",
+        log_folder=env.get(LOG_ENV) or None,
+    )
 
-        sandbox_kernel.enter_sandbox()
-        sandbox_kernel.run_kernel(argv)
-        return 0
-    child = _request_kernel(socket_path, argv)
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT):
-        signal.signal(signum, lambda s, _frame: _forward(child, s))
-    _wait_for_exit(child)
+
+def launch(argv: list[str]) -> int:
+    """Get a kernel (from the server, else started here) and stand in for it until it exits."""
+    request = request_from_environment(argv)
+    reply = _ask_server(os.environ.get(SOCKET_ENV), request)
+    if reply is None:
+        reply = _start_here(request)
+    if "error" in reply:
+        print(f"The grading kernel could not start in its sandbox:\n{reply['error']}", file=sys.stderr)
+        return 1
+    kernel = reply["pid"]
+    signal.signal(signal.SIGINT, lambda _s, _f: _interrupt(kernel))
+    for signum in (signal.SIGTERM, signal.SIGQUIT):  # the supervisor kills the kernel when we go
+        signal.signal(signum, lambda _s, _f: sys.exit(0))
+    _wait_for_exit(kernel)
     return 0
 
 
-def _request_kernel(socket_path: str, argv: list[str]) -> int:
-    request = {"argv": argv, "cwd": os.getcwd(), "env": dict(os.environ), "launcher_pid": os.getpid()}
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
-        client.connect(socket_path)
-        client.sendall(json.dumps(request).encode() + b"\n")
-        return json.loads(client.recv(4096))["pid"]
+def _ask_server(address: str | None, request: KernelRequest) -> dict | None:
+    if not address:
+        return None
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
+            client.connect("\0" + address)
+            client.sendall(request.to_json().encode() + b"\n")
+            reply = _receive_all(client)
+    except OSError:
+        return None  # the server is gone: start the kernel here, in the same sandbox
+    return json.loads(reply) if reply else None
 
 
-def _forward(pid: int, signum: int) -> None:
+def _receive_all(connection: socket.socket) -> bytes:
+    chunks = []
+    while chunk := connection.recv(65536):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _start_here(request: KernelRequest) -> dict:
+    """The cold path: this launcher forks the supervisor; the kernel execs a fresh interpreter
+    (so none of this process's memory, the grader's environment included, reaches it)."""
+    read_end, write_end = os.pipe()
+    if os.fork() == 0:
+        os.close(read_end)
+
+        def reply(message: dict) -> None:
+            os.write(write_end, json.dumps(message).encode())
+            os.close(write_end)
+
+        os._exit(supervise(request, reply, partial(_exec_cold_kernel, request.argv)))
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        text = pipe.read()
+    return json.loads(text) if text else {"error": "the kernel supervisor ended without a word"}
+
+
+def _interrupt(pid: int) -> None:
     with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signum)
-    if signum != signal.SIGINT:
-        sys.exit(0)
+        os.kill(pid, signal.SIGINT)
 
 
 def _wait_for_exit(pid: int) -> None:

@@ -1,4 +1,4 @@
-"""The grading sandbox's memory cap: it stops a memory hog, not correct work.
+"""The grading sandbox's memory cap (RLIMIT_DATA): it stops a memory hog, not correct work.
 
 A Python process that runs a notebook has many threads (ipykernel's, zmq's),
 and glibc reserves address space for each thread's malloc arena. A cap that
@@ -12,13 +12,16 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
+pytestmark = pytest.mark.sandbox
 CAP_MB = 300
 
 THREADED_WORK = textwrap.dedent(f"""
     import threading
-    from diplomacy_course.grading.sandbox_kernel import cap_memory
+    from diplomacy_course.grading.sandbox.kernel import Limits, apply_limits
 
-    cap_memory({CAP_MB})
+    apply_limits(Limits(memory_mb={CAP_MB}))
     barrier = threading.Barrier(24, timeout=20)
 
     def work():
@@ -36,9 +39,9 @@ THREADED_WORK = textwrap.dedent(f"""
 """)
 
 HOG = textwrap.dedent(f"""
-    from diplomacy_course.grading.sandbox_kernel import cap_memory
+    from diplomacy_course.grading.sandbox.kernel import Limits, apply_limits
 
-    cap_memory({CAP_MB})
+    apply_limits(Limits(memory_mb={CAP_MB}))
     try:
         hog = [bytearray(64 * 2**20) for _ in range(16)]  # 1 GB
     except MemoryError:

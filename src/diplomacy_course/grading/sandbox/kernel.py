@@ -1,0 +1,324 @@
+"""One grading kernel in a sandbox the Linux kernel enforces.
+
+For every notebook, a *supervisor* process forks the kernel process into new PID, IPC and UTS
+namespaces (and, for a grader that is not root, a new user namespace). Before the kernel runs
+any student code, the kernel process
+
+- becomes an identity of its own: a fresh unprivileged uid when the grader is root (keeping
+  only the right to read and write past file modes, inside what Landlock allows), or the
+  grader's uid with no capabilities in its own user namespace otherwise;
+- takes resource limits: writable memory, processes, CPU time, file size, no core dumps;
+- is fenced in by Landlock: it may read the Python environment, system libraries and its own
+  connection file, read and write its submission folder and a private temporary folder, and
+  nothing else; it may bind only its own five TCP ports and connect to none; it may not signal,
+  or reach the abstract unix sockets of, any process outside its sandbox (ptrace and
+  /proc/<pid> of such processes are refused by Landlock too);
+- loads a seccomp filter (``syscalls``) and keeps a short allow-list of environment variables.
+
+The supervisor stays outside: it reports the kernel's pid (or why it could not start) to the
+launcher that jupyter_client started, kills the kernel at the wall-clock limit or when the
+launcher goes, and removes the private folder. The kernel is PID 1 of its namespace, so when it
+ends every process it started ends with it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import resource
+import select
+import shutil
+import signal
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+
+from diplomacy_course.grading.sandbox import landlock, linux
+
+ROOT_KERNEL_UID_BASE = 2_000_000_000  # kernel uid = base + the supervisor's pid: unique while it runs
+SYSTEM_FOLDERS = ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc/alternatives", "/etc/ssl/certs")
+SYSTEM_FILES = (
+    "/etc/localtime",
+    "/etc/timezone",
+    "/etc/passwd",
+    "/etc/group",
+    "/etc/nsswitch.conf",
+    "/etc/ld.so.cache",
+    "/etc/mime.types",
+)
+DEVICES = ("/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom")
+CPU_INFORMATION = "/sys/devices/system/cpu"  # how many cores (numpy, os.cpu_count)
+
+
+@dataclass(frozen=True)
+class Limits:
+    memory_mb: int = 1536  # RLIMIT_DATA: writable memory (not address space, which glibc over-reserves)
+    processes: int = 128  # tasks, threads included: a fork bomb stops here
+    cpu_seconds: int = 600
+    wall_seconds: int = 900  # the whole notebook
+    file_mb: int = 256  # largest file it may write
+
+
+@dataclass
+class KernelRequest:
+    """What a launcher asks for: a kernel for this connection file, in this folder."""
+
+    argv: list[str]  # ipykernel arguments: -f <connection file>
+    workdir: str
+    launcher_pid: int
+    scratch_root: str  # where private temporary folders are made
+    readable: list[str] = field(default_factory=list)  # extra read-only paths (e.g. a font cache)
+    limits: Limits = field(default_factory=Limits)
+    sandbox: bool = True
+    log_folder: str | None = None  # the kernel's own stdout and stderr go to a file here
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> KernelRequest:
+        data = json.loads(text)
+        data["limits"] = Limits(**data["limits"])
+        return cls(**data)
+
+    def connection_file(self) -> str:
+        return self.argv[self.argv.index("-f") + 1]
+
+
+def python_folders() -> list[str]:
+    """The interpreter, its standard library and installed packages (read-only for kernels)."""
+    import diplomacy_course
+
+    folders = {sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(os.path.realpath(sys.executable))}
+    folders.add(os.path.dirname(os.path.abspath(diplomacy_course.__file__)))  # an editable install: the package only
+    for entry in sys.path:  # site-packages and the standard library, never the current folder
+        if (
+            entry
+            and os.path.isdir(entry)
+            and any(part in entry for part in ("site-packages", "lib/python", "lib-dynload"))
+        ):
+            folders.add(entry)
+    return sorted({os.path.realpath(f) for f in folders} | folders)
+
+
+def kernel_environment(scratch: str, mpl_config: str | None = None) -> dict[str, str]:
+    """The whole environment of a grading kernel: nothing of the grader's is passed on."""
+    env = {
+        "PATH": os.pathsep.join([os.path.dirname(sys.executable), "/usr/local/bin", "/usr/bin", "/bin"]),
+        "HOME": scratch,
+        "TMPDIR": scratch,
+        "IPYTHONDIR": os.path.join(scratch, ".ipython"),
+        "LANG": "C.UTF-8",
+        "PYTHONHASHSEED": "0",
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+    }
+    if mpl_config:
+        env["MPLCONFIGDIR"] = mpl_config
+    return env
+
+
+def kernel_ports(connection_file: str) -> list[int]:
+    with open(connection_file) as f:
+        info = json.load(f)
+    if info.get("transport", "tcp") != "tcp":
+        raise ValueError("grading kernels talk over TCP on loopback (Landlock allows them their own ports)")
+    return [int(info[name]) for name in ("shell_port", "iopub_port", "stdin_port", "control_port", "hb_port")]
+
+
+# --- the supervisor (outside the sandbox) ------------------------------------------------------
+
+
+def supervise(request: KernelRequest, report: Callable[[dict], None], run_kernel: Callable[[], None]) -> int:
+    """Start the kernel in its sandbox, report {"pid"} or {"error"}, and watch it until it ends.
+
+    Runs in a process of its own (forked for this kernel) and returns the kernel's exit status."""
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    # jupyter_client interrupts and kills the launcher's whole process group: the supervisor
+    # leaves it, or it would die before it could end the kernel.
+    os.setsid()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    launcher = os.pidfd_open(request.launcher_pid)
+    scratch = tempfile.mkdtemp(prefix="kernel-", dir=request.scratch_root)
+    ready_read, ready_write = os.pipe()
+    try:
+        if request.sandbox:
+            _enter_namespaces()
+        kernel_uid = ROOT_KERNEL_UID_BASE + os.getpid()
+        if request.sandbox and os.geteuid() == 0:
+            os.chown(scratch, kernel_uid, kernel_uid)  # the kernel's own, as programs expect a home to be
+        kernel = os.fork()
+        if kernel == 0:
+            os.close(ready_read)
+            _become_kernel(request, scratch, ready_write, run_kernel, kernel_uid)
+        os.close(ready_write)
+        problem = _read_all(ready_read)
+        if problem != "ok":
+            os.waitpid(kernel, 0)
+            report({"error": problem or "the kernel process ended while entering its sandbox"})
+            return 1
+        report({"pid": kernel})
+        return _watch(kernel, launcher, request.limits.wall_seconds)
+    except Exception as error:  # noqa: BLE001 (the launcher must hear why, whatever it was)
+        report({"error": f"{type(error).__name__}: {error}"})
+        return 1
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _enter_namespaces() -> None:
+    """New PID, IPC and UTS namespaces for the kernel about to be forked (and a user namespace
+    first, which is what gives a grader that is not root the right to make them)."""
+    flags = linux.CLONE_NEWPID | linux.CLONE_NEWIPC | linux.CLONE_NEWUTS
+    if os.geteuid() == 0:
+        linux.unshare(flags)
+    else:
+        linux.enter_new_user_namespace()
+        linux.unshare(flags)
+
+
+def _read_all(fd: int) -> str:
+    chunks = []
+    while chunk := os.read(fd, 65536):
+        chunks.append(chunk)
+    os.close(fd)
+    return b"".join(chunks).decode(errors="replace").strip()
+
+
+def _watch(kernel: int, launcher: int, wall_seconds: int) -> int:
+    """Wait for the kernel; kill it (and with it its whole PID namespace) at the wall-clock limit
+    or as soon as the launcher that jupyter_client holds has gone."""
+    kernel_fd = os.pidfd_open(kernel)
+    deadline = time.monotonic() + wall_seconds
+    while True:
+        remaining = deadline - time.monotonic()
+        try:
+            ready, _, _ = select.select([kernel_fd, launcher], [], [], max(remaining, 0))
+        except InterruptedError:
+            continue
+        if kernel_fd in ready:
+            break
+        signal.pidfd_send_signal(kernel_fd, signal.SIGKILL)  # launcher gone, or out of time
+        break
+    _, status = os.waitpid(kernel, 0)
+    return os.waitstatus_to_exitcode(status)
+
+
+# --- the kernel process (inside) -----------------------------------------------------------------
+
+
+def _become_kernel(
+    request: KernelRequest, scratch: str, ready: int, run_kernel: Callable[[], None], kernel_uid: int
+) -> None:
+    try:
+        _redirect_and_close_inherited(request.log_folder, keep=ready)
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # interrupts are for the kernel
+        linux.prctl(linux.PR_SET_PDEATHSIG, signal.SIGKILL)
+        if request.sandbox:
+            confine(request, scratch, kernel_uid)
+        else:
+            apply_limits(request.limits)
+            os.chdir(request.workdir)
+            _replace_environment(kernel_environment(scratch, _mpl_config(request)))
+        os.write(ready, b"ok")
+        os.close(ready)
+    except BaseException:  # noqa: BLE001 (reported to the supervisor, then this process ends)
+        with contextlib.suppress(OSError):
+            os.write(ready, traceback.format_exc().encode())
+        os._exit(1)
+    try:
+        run_kernel()
+    finally:
+        os._exit(0)
+
+
+def confine(request: KernelRequest, scratch: str, kernel_uid: int) -> None:
+    """Everything that fences this process in, in the order the kernel requires."""
+    from diplomacy_course.grading.sandbox import syscalls
+
+    ports = kernel_ports(request.connection_file())
+    rules = _landlock_rules(request, scratch, ports)
+    last_cap = linux.last_capability()
+    os.setsid()
+    if os.geteuid() == 0:
+        _become_unprivileged_uid(kernel_uid, last_cap)
+    else:
+        linux.keep_only_capabilities((), last_cap)  # all of them were only ours in our user namespace
+    apply_limits(request.limits)
+    linux.prctl(linux.PR_SET_NO_NEW_PRIVS, 1)
+    os.chdir(request.workdir)
+    _replace_environment(kernel_environment(scratch, _mpl_config(request)))
+    rules.restrict_self()
+    syscalls.install()
+
+
+def _landlock_rules(request: KernelRequest, scratch: str, ports: list[int]) -> landlock.Ruleset:
+    rules = landlock.Ruleset(bind_ports=ports)
+    for folder in (*SYSTEM_FOLDERS, *SYSTEM_FILES, *python_folders(), *request.readable, CPU_INFORMATION):
+        rules.allow(folder, landlock.READ)
+    rules.allow(request.connection_file(), landlock.READ_FILE)
+    for device in DEVICES:
+        rules.allow(device, landlock.READ_FILE | landlock.WRITE_FILE)
+    rules.allow(request.workdir, landlock.READ_WRITE)
+    rules.allow(scratch, landlock.READ_WRITE)
+    return rules
+
+
+def _become_unprivileged_uid(uid: int, last_cap: int) -> None:
+    """Root grader: run as a uid no other process has (so the process limit counts this kernel
+    alone and no other process is ours to signal), keeping only the right to pass file modes
+    (the interpreter may live under /root); where files may be read or written is Landlock's
+    to say."""
+    keep = (linux.CAP_DAC_OVERRIDE, linux.CAP_DAC_READ_SEARCH)
+    for cap in range(last_cap + 1):
+        if cap not in keep:
+            linux.prctl(linux.PR_CAPBSET_DROP, cap)
+    os.setgroups([])
+    os.setresgid(uid, uid, uid)
+    linux.prctl(linux.PR_SET_KEEPCAPS, 1)
+    os.setresuid(uid, uid, uid)
+    linux.set_capabilities(keep, inheritable=True)
+    linux.raise_ambient(keep)  # so that a cold kernel (exec'd) and student subprocesses keep them
+
+
+def apply_limits(limits: Limits) -> None:
+    megabyte = 1024 * 1024
+    for limit, value in (
+        (resource.RLIMIT_DATA, limits.memory_mb * megabyte),
+        (resource.RLIMIT_NPROC, limits.processes),
+        (resource.RLIMIT_CPU, limits.cpu_seconds),
+        (resource.RLIMIT_FSIZE, limits.file_mb * megabyte),
+        (resource.RLIMIT_CORE, 0),
+    ):
+        resource.setrlimit(limit, (value, value))
+
+
+def _mpl_config(request: KernelRequest) -> str | None:
+    return next((path for path in request.readable if os.path.basename(path) == "mplconfig"), None)
+
+
+def _replace_environment(env: dict[str, str]) -> None:
+    os.environ.clear()
+    os.environ.update(env)
+
+
+def _redirect_and_close_inherited(log_folder: str | None, keep: int) -> None:
+    """Standard output and error to the kernel's log (or nowhere), and no descriptor of the
+    grader's left open."""
+    devnull = os.open(os.devnull, os.O_RDWR)
+    os.dup2(devnull, 0)
+    log = devnull
+    if log_folder:
+        log = os.open(
+            os.path.join(log_folder, f"kernel-{os.getpid()}.log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600
+        )
+    for fd in (1, 2):
+        os.dup2(log, fd)
+    os.closerange(3, keep)
+    os.closerange(keep + 1, 65536)

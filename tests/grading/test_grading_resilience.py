@@ -1,0 +1,82 @@
+"""No innocent zeros: when the machinery around a notebook fails, its students are graded again.
+
+Two failures are made on purpose around a real class: a batch's nbgrader process that dies
+before grading anyone, and a warm kernel server that is not there. Every correct student still
+gets full marks, and nobody is flagged.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+
+import pytest
+from nbgrader.api import Gradebook
+
+from diplomacy_course.core import locations
+from diplomacy_course.grading import autograde
+from tests.support.course import copy_course, submit_notebooks
+from tests.support.hostile_bank import auto_total
+from tests.support.variants import read
+
+pytestmark = pytest.mark.slow
+STUDENTS = ["ana", "budi", "citra", "dewi"]
+
+
+@pytest.fixture
+def klass(tmp_path, authored_assignments):
+    assignment = authored_assignments[0]
+    root = copy_course(tmp_path / "course")
+    solution = read(assignment.source_dir(root) / assignment.notebook)
+    for student in STUDENTS:
+        submit_notebooks(root, assignment, student, {assignment.notebook: solution})
+    return root, assignment, auto_total(solution)
+
+
+def _totals_and_flags(root, assignment) -> dict[str, tuple[float, bool]]:
+    with Gradebook(locations.gradebook_url(root)) as gb:
+        result = {}
+        for student in STUDENTS:
+            submission = gb.find_submission(assignment.id, student)
+            flagged = any(nb.flagged for nb in submission.notebooks)
+            result[student] = (submission.score, flagged)
+        return result
+
+
+def test_a_batch_whose_nbgrader_died_is_graded_again(klass, monkeypatch):
+    root, assignment, full = klass
+    real_run, died = autograde.nbgrader_runner.run, []
+
+    def dies_once_for_a_whole_batch(args, *a, **kw):
+        excluded = next((x for x in args if x.startswith("--CourseDirectory.student_id_exclude=")), "")
+        batch_size = len(STUDENTS) - len([s for s in excluded.split("=", 1)[-1].split(",") if s])
+        if args[0] == "autograde" and batch_size > 1 and not died:
+            died.append(args)
+            return subprocess.CompletedProcess(args, -9, "", "Killed")
+        return real_run(args, *a, **kw)
+
+    monkeypatch.setattr(autograde.nbgrader_runner, "run", dies_once_for_a_whole_batch)
+    autograde.autograde_class(assignment, root, workers=1)
+    assert died, "no batch was made to die: the test is void"
+    assert _totals_and_flags(root, assignment) == {s: (full, False) for s in STUDENTS}
+
+
+def test_without_the_warm_server_kernels_start_cold_in_the_same_sandbox(klass, monkeypatch):
+    root, assignment, full = klass
+
+    @contextlib.contextmanager
+    def gone(workspace, enabled=True):
+        yield "course-warm-kernels-nobody-listens-here"
+
+    monkeypatch.setattr(autograde, "warm_kernel_server", gone)
+    autograde.autograde_class(assignment, root, workers=2)
+    assert _totals_and_flags(root, assignment) == {s: (full, False) for s in STUDENTS}
+    logs = list((locations.grading_dir(root) / ".workers" / assignment.id / "kernel-logs").glob("*.log"))
+    assert logs, "no kernel started in the sandbox"
+
+
+def test_a_second_autograde_of_the_same_assignment_is_refused(klass):
+    root, assignment, _ = klass
+    with autograde.only_run_of(assignment, root), pytest.raises(autograde.AutogradeBusy, match="wait for it"):
+        autograde.autograde_class(assignment, root, workers=1)
+    assert not (locations.grading_dir(root) / "autograded").exists(), "the second run graded anyway"

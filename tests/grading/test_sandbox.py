@@ -1,0 +1,327 @@
+"""Hostile code against the grading sandbox, in plain Python and through ctypes and libc.
+
+Each attack runs in a ``course-grader`` kernel started as nbgrader starts it, warm (forked by the
+server) and cold (started by the launcher), and, as the control, in a plain ipykernel with no
+sandbox, where every attack must succeed: that shows each attack is real, and each test fails
+when the sandbox is taken away. Every attack prints REACHED when it got what it wanted.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from tests.support.kernels import GRADER_TOKEN, SECRET, KernelLab
+
+MODES = ("warm", "cold", "plain")
+LIBC = "import ctypes, ctypes.util\nlibc = ctypes.CDLL(None, use_errno=True)\n"
+
+
+pytestmark = pytest.mark.sandbox
+
+
+def _world(request, tmp_path_factory):
+    world = KernelLab(tmp_path_factory.mktemp(f"sandbox-{request.param}"), request.param).setup()
+    request.addfinalizer(world.close)
+    return world
+
+
+@pytest.fixture(scope="module", params=MODES)
+def lab(request, tmp_path_factory):
+    """Each mode, the control included."""
+    return _world(request, tmp_path_factory)
+
+
+@pytest.fixture(scope="module", params=("warm", "cold"))
+def sandboxed(request, tmp_path_factory):
+    """For limits, where the control would harm the test machine (a fork bomb, a memory hog)."""
+    return _world(request, tmp_path_factory)
+
+
+@pytest.fixture(scope="module", params=("warm",))
+def warm(request, tmp_path_factory):
+    return _world(request, tmp_path_factory)
+
+
+def _attack(lab: KernelLab, code: str) -> str:
+    prefix = LIBC if code.startswith(LIBC) else ""
+    outcome = lab.run(prefix + textwrap.dedent(code.removeprefix(prefix)) + "\nprint('TRIED')")
+    assert "TRIED" in outcome.stdout, f"the attack did not run to its end: {outcome}"
+    return outcome.stdout
+
+
+def _verdict(lab: KernelLab, output: str) -> None:
+    if lab.mode == "plain":
+        assert "REACHED" in output, f"the attack does not work even without a sandbox: {output}"
+    else:
+        assert "REACHED" not in output, f"the sandbox let it through: {output}"
+
+
+# --- 1. files ---------------------------------------------------------------------------------
+
+
+def test_own_folder_is_readable_and_writable(lab):
+    outcome = lab.run("print(open('data.csv').read().split()[0]); open('mine.txt', 'w').write('x'); print('wrote')")
+    assert outcome.stdout.split() == ["a,b", "wrote"], outcome
+
+
+def test_reading_the_solutions_with_open_fails(lab):
+    output = _attack(
+        lab,
+        f"""
+        try:
+            print('REACHED' if {SECRET!r} in open({str(lab.secret_file)!r}).read() else '')
+        except OSError as error:
+            print('refused', error.errno)
+    """,
+    )
+    _verdict(lab, output)
+
+
+def test_reading_the_solutions_with_libc_fails(lab):
+    output = _attack(
+        lab,
+        LIBC
+        + f"""
+        fd = libc.open({str(lab.secret_file).encode()!r}, 0)
+        buffer = ctypes.create_string_buffer(200)
+        if fd >= 0 and libc.read(fd, buffer, 200) > 0 and {SECRET.encode()!r} in buffer.value:
+            print('REACHED')
+        libc.popen.restype = ctypes.c_void_p
+        libc.fgets.restype = ctypes.c_char_p
+        pipe = libc.popen(b'cat {lab.secret_file} 2>/dev/null', b'r')
+        line = ctypes.create_string_buffer(200)
+        if pipe and libc.fgets(line, 200, ctypes.c_void_p(pipe)) and {SECRET.encode()!r} in line.value:
+            print('REACHED by popen')
+    """,
+    )
+    _verdict(lab, output)
+
+
+def test_listing_and_writing_other_students_folders_fails(lab):
+    output = _attack(
+        lab,
+        f"""
+        import os
+        try:
+            print('REACHED' if 'work.ipynb' in os.listdir({str(lab.other_student)!r}) else '')
+        except OSError:
+            pass
+        try:
+            open({str(lab.other_student / "work.ipynb")!r}, 'w').write('zeroed')
+            print('REACHED')
+        except OSError:
+            pass
+    """,
+    )
+    _verdict(lab, output)
+    assert (lab.other_student / "work.ipynb").read_text() == SECRET or lab.mode == "plain"
+    (lab.other_student / "work.ipynb").write_text(SECRET)
+
+
+def test_writing_a_gradebook_with_sqlite_fails(lab):
+    gradebook = lab.base / "gradebook.db"
+    output = _attack(
+        lab,
+        f"""
+        import sqlite3
+        try:
+            with sqlite3.connect({str(gradebook)!r}) as db:
+                db.execute('create table if not exists grade (score)')
+                db.execute('insert into grade values (100)')
+            print('REACHED')
+        except sqlite3.Error as error:
+            print('refused', error)
+    """,
+    )
+    _verdict(lab, output)
+    gradebook.unlink(missing_ok=True)
+
+
+# --- 2. network -------------------------------------------------------------------------------
+
+
+def test_tcp_connections_fail_loopback_included(lab):
+    port = lab.tcp_listener()
+    output = _attack(
+        lab,
+        LIBC
+        + f"""
+        import socket
+        try:
+            socket.create_connection(('127.0.0.1', {port}), timeout=3).close()
+            print('REACHED')
+        except OSError as error:
+            print('refused', error)
+        address = (ctypes.c_ubyte * 16)(2, 0, {port >> 8}, {port & 255}, 127, 0, 0, 1)
+        fd = libc.socket(2, 1, 0)
+        if fd >= 0 and libc.connect(fd, address, 16) == 0:
+            print('REACHED by libc')
+    """,
+    )
+    _verdict(lab, output)
+
+
+def test_udp_unix_and_abstract_sockets_fail(lab):
+    path, abstract = lab.unix_listener(), lab.unix_listener(abstract=True)
+    output = _attack(
+        lab,
+        f"""
+        import socket
+        for family, kind, address in ((socket.AF_UNIX, socket.SOCK_STREAM, {path!r}),
+                                      (socket.AF_UNIX, socket.SOCK_STREAM, {abstract!r})):
+            try:
+                with socket.socket(family, kind) as s:
+                    s.connect(address)
+                    print('REACHED', address[-12:])
+            except OSError as error:
+                print('refused', error)
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+                s.sendto(b'x', ('127.0.0.1', 9))
+                print('REACHED udp')
+        except OSError as error:
+            print('refused', error)
+    """,
+    )
+    _verdict(lab, output)
+
+
+def test_the_fork_server_is_out_of_reach(warm):
+    """The control for this attack is the abstract socket of the test above, reached without a sandbox."""
+    output = _attack(
+        warm,
+        f"""
+        import socket
+        try:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+                s.connect('\\0' + {warm.address!r})
+                print('REACHED')
+        except OSError as error:
+            print('refused', error)
+    """,
+    )
+    assert "REACHED" not in output
+
+
+# --- 3. environment ---------------------------------------------------------------------------
+
+
+def test_the_graders_environment_does_not_reach_student_code(lab):
+    output = _attack(
+        lab,
+        LIBC
+        + f"""
+        import os
+        libc.getenv.restype = ctypes.c_char_p
+        seen = [str(dict(os.environ)), str(libc.getenv(b'JUPYTERHUB_API_TOKEN'))]
+        for path in ('/proc/self/environ', f'/proc/{{os.getppid()}}/environ'):
+            try:
+                seen.append(open(path, 'rb').read().decode(errors='replace'))
+            except OSError:
+                pass
+        print('REACHED' if any({GRADER_TOKEN!r} in text for text in seen) else 'clean')
+    """,
+    )
+    _verdict(lab, output)
+
+
+# --- 4. other processes -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def victim():
+    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    yield process
+    process.kill()
+    process.wait()
+
+
+def test_signalling_or_tracing_other_processes_fails(lab, victim):
+    output = _attack(
+        lab,
+        LIBC
+        + f"""
+        import os, signal
+        for attempt in (lambda: os.kill({victim.pid}, signal.SIGSTOP), lambda: libc.kill({victim.pid}, 19)):
+            try:
+                print('REACHED' if attempt() in (None, 0) else 'refused')
+            except OSError as error:
+                print('refused', error)
+        if libc.ptrace(16, {victim.pid}, None, None) == 0:  # PTRACE_ATTACH
+            print('REACHED by ptrace')
+        try:
+            open('/proc/{victim.pid}/cmdline').read()
+            print('REACHED /proc')
+        except OSError:
+            pass
+    """,
+    )
+    _verdict(lab, output)
+    os.kill(victim.pid, signal.SIGCONT)
+
+
+# --- 5. limits --------------------------------------------------------------------------------
+
+
+def test_a_fork_bomb_stops_at_the_cap(sandboxed):
+    outcome = sandboxed.run(
+        textwrap.dedent("""
+        import os, time
+        children = []
+        try:
+            for _ in range(2000):
+                pid = os.fork()
+                if pid == 0:
+                    time.sleep(30)
+                    os._exit(0)
+                children.append(pid)
+        except OSError as error:
+            print('stopped after', len(children), error.errno)
+    """)
+    )
+    words = outcome.stdout.split()
+    assert words[:2] == ["stopped", "after"], outcome
+    assert int(words[2]) < 128, outcome
+
+
+def test_a_memory_hog_gets_memory_error(sandboxed):
+    outcome = sandboxed.run("hog = [bytearray(256 * 2**20) for _ in range(64)]")
+    assert outcome.error == "MemoryError", outcome
+
+
+def test_processes_it_started_are_gone_when_its_kernel_is(sandboxed):
+    beacon = sandboxed.workdir / "beacon"
+    sandboxed.run(
+        textwrap.dedent(f"""
+        import os, time
+        if os.fork() == 0:
+            os.setsid()
+            if os.fork() == 0:
+                while True:
+                    open({str(beacon)!r}, 'a').write('.')
+                    time.sleep(0.1)
+            os._exit(0)
+        time.sleep(0.5)
+    """)
+    )
+    time.sleep(0.5)
+    size = beacon.stat().st_size
+    time.sleep(1)
+    assert size > 0 and beacon.stat().st_size == size, "a process of the notebook outlived its kernel"
+
+
+def test_the_wall_clock_cap_ends_a_sleeping_notebook(tmp_path):
+    lab = KernelLab(tmp_path, "warm", wall_seconds=3).setup()
+    try:
+        started = time.monotonic()
+        outcome = lab.run("import time; time.sleep(60)", timeout=8)
+        assert outcome.died and time.monotonic() - started < 30, outcome
+    finally:
+        lab.close()

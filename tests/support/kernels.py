@@ -1,0 +1,164 @@
+"""Grading kernels started as nbgrader starts them (jupyter_client and a kernelspec), to attack.
+
+``KernelLab`` is a small world: a submission folder, things a submission must not reach beside
+it (a secret file standing for the solutions and gradebook, another student's folder, a TCP
+port, a unix socket, an abstract socket, a victim process), and a way to run code in a
+``course-grader`` kernel (sandboxed, warm or cold) or, as the control, in a plain ipykernel.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_client.manager import KernelManager
+
+from diplomacy_course.grading import warm_kernels
+from diplomacy_course.grading.sandbox.kernel import kernel_environment
+
+SECRET = "hidden-test-answer-42"
+GRADER_TOKEN = "grader-token-do-not-leak"
+
+
+@dataclass
+class Outcome:
+    stdout: str
+    error: str | None  # the exception name, if the code raised
+    died: bool = False
+
+
+@dataclass
+class KernelLab:
+    base: Path
+    mode: str  # "warm", "cold" or "plain" (no sandbox: the control)
+    wall_seconds: int = 60
+    sandbox: bool = True  # False: the course's kernel as with autograde --no-sandbox
+    server: subprocess.Popen | None = None
+    address: str | None = None
+    listeners: list = field(default_factory=list)
+
+    @property
+    def workdir(self) -> Path:
+        return self.base / "submitted" / "student" / "a1"
+
+    @property
+    def secret_file(self) -> Path:
+        return self.base / "solutions" / "a1" / "answers.txt"
+
+    @property
+    def other_student(self) -> Path:
+        return self.base / "submitted" / "other" / "a1"
+
+    def setup(self) -> KernelLab:
+        for folder in (self.workdir, self.secret_file.parent, self.other_student, *self._run_folders()):
+            folder.mkdir(parents=True, exist_ok=True)
+        (self.workdir / "data.csv").write_text("a,b\n1,2\n")
+        self.secret_file.write_text(SECRET)
+        (self.other_student / "work.ipynb").write_text(SECRET)
+        self._kernelspec()
+        if self.mode == "warm":
+            self._start_server()
+        return self
+
+    def _run_folders(self) -> list[Path]:
+        return [self.base / n for n in ("scratch", "logs", "mplconfig", "home")]
+
+    def _kernelspec(self) -> None:
+        spec = self.base / "jupyter" / "kernels" / "course-grader"
+        spec.mkdir(parents=True, exist_ok=True)
+        argv = [sys.executable, "-m", "diplomacy_course.grading.warm_kernels", "-f", "{connection_file}"]
+        if self.mode == "plain":
+            argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+        (spec / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "g", "language": "python"}))
+
+    def _start_server(self) -> None:
+        self.address = f"course-test-{os.getpid()}-{id(self)}"
+        env = kernel_environment(str(self.base / "home"), str(self.base / "mplconfig"))
+        self.server = subprocess.Popen(
+            [sys.executable, "-m", "diplomacy_course.grading.warm_kernels", "serve", self.address],
+            stdout=subprocess.PIPE,
+            env=env,
+            start_new_session=True,
+        )
+        assert self.server.stdout is not None
+        assert self.server.stdout.readline().strip() == b"ready"
+
+    def environment(self) -> dict[str, str]:
+        """What nbgrader's environment would hold: the grader's secrets among the course's settings."""
+        env = {
+            **os.environ,
+            "JUPYTER_PATH": str(self.base / "jupyter"),
+            "JUPYTERHUB_API_TOKEN": GRADER_TOKEN,
+            "COURSE_GRADEBOOK_URL": f"postgresql://grader:{GRADER_TOKEN}@db/gradebook",
+            warm_kernels.SCRATCH_ENV: str(self.base / "scratch"),
+            warm_kernels.READABLE_ENV: str(self.base / "mplconfig"),
+            warm_kernels.LOG_ENV: str(self.base / "logs"),
+            warm_kernels.WALL_ENV: str(self.wall_seconds),
+            warm_kernels.SANDBOX_ENV: "on" if self.sandbox else "off",
+        }
+        if self.address:
+            env[warm_kernels.SOCKET_ENV] = self.address
+        return env
+
+    def run(self, code: str, timeout: float = 60) -> Outcome:
+        """Run code in a fresh kernel in the submission folder; the kernel is shut down after."""
+        specs = KernelSpecManager(kernel_dirs=[str(self.base / "jupyter" / "kernels")])
+        manager = KernelManager(kernel_name="course-grader", kernel_spec_manager=specs)
+        manager.start_kernel(cwd=str(self.workdir), env=self.environment())
+        client = manager.client()
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=60)
+            return _execute(client, code, timeout)
+        finally:
+            client.stop_channels()
+            manager.shutdown_kernel(now=True)
+
+    def tcp_listener(self) -> int:
+        listener = socket.create_server(("127.0.0.1", 0))
+        self.listeners.append(listener)
+        return listener.getsockname()[1]
+
+    def unix_listener(self, abstract: bool = False) -> str:
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        name = (
+            f"\0course-test-{os.getpid()}-{len(self.listeners)}"
+            if abstract
+            else str(self.base / f"grader-{len(self.listeners)}.sock")
+        )
+        listener.bind(name)
+        listener.listen(1)
+        self.listeners.append(listener)
+        return name
+
+    def close(self) -> None:
+        for listener in self.listeners:
+            listener.close()
+        if self.server:
+            self.server.terminate()
+            self.server.wait(timeout=30)
+
+
+def _execute(client, code: str, timeout: float) -> Outcome:
+    message_id = client.execute(code)
+    stdout, error = [], None
+    while True:
+        try:
+            message = client.get_iopub_msg(timeout=timeout)
+        except Exception:  # noqa: BLE001 (queue.Empty: the kernel went silent, i.e. it died)
+            return Outcome("".join(stdout), error, died=True)
+        if message["parent_header"].get("msg_id") != message_id:
+            continue
+        kind, content = message["msg_type"], message["content"]
+        if kind == "stream":
+            stdout.append(content["text"])
+        elif kind == "error":
+            error = content["ename"]
+        elif kind == "status" and content["execution_state"] == "idle":
+            return Outcome("".join(stdout), error)
