@@ -13,6 +13,7 @@ from docutils import nodes
 from diplomacy_course.book import launch
 from diplomacy_course.book.html_fixes import fix_body, pull_student_repository, unescape_link_urls
 from diplomacy_course.core import catalog
+from diplomacy_course.plotting import LANGUAGES
 
 HUB, REPO_URL = "https://hub.example.org", "https://github.com/org/course-student.git"
 HUB_PULL = "/hub/user-redirect/git-pull"
@@ -153,21 +154,22 @@ def test_the_theme_launch_button_is_rebuilt_to_pull_the_student_repository(repo)
     assert parse_qs(urlsplit(buttons[0]["buttons"][0]["url"]).query)["repo"] == [student_repository(repo)]
 
 
-def _launch_links(built_book: Path) -> dict[str, list[str]]:
-    """Every nbgitpuller link in the built book, by page."""
+def _launch_links(edition: Path) -> dict[str, list[str]]:
+    """Every nbgitpuller link in one built edition, by page."""
     links = {}
-    for page in sorted(built_book.rglob("*.html")):
+    for page in sorted(edition.rglob("*.html")):
         soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
         hrefs = [a["href"] for a in soup.select("a[href]") if HUB_PULL in a["href"]]
         if hrefs:
-            links[page.relative_to(built_book).as_posix()] = hrefs
+            links[page.relative_to(edition).as_posix()] = hrefs
     return links
 
 
-def test_every_launch_link_in_the_built_book_pulls_the_student_repository(repo, built_book):
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_launch_link_in_the_built_book_pulls_the_student_repository(repo, built_book, lang):
     student = student_repository(repo)
     clone_folder = student.rstrip("/").removesuffix(".git").rsplit("/", 1)[-1]
-    links = _launch_links(built_book)
+    links = _launch_links(built_book / lang)
     # Each chapter's button and each assignment's link are there, so the check below checks something.
     assert len(links.get("book/assignments.html", [])) >= len(catalog.ASSIGNMENTS)
     assert [page for page in links if page.startswith("book/chapters/")], "no chapter has a launch button"

@@ -1,31 +1,30 @@
 """The book build refuses to send students to a repository that could hold solutions.
 
-Each failing case runs a real ``jupyter-book build`` of a copy of the course; the guard stops it
-before any page is read, so these builds take seconds, not a full build's minutes.
+Each failing case runs the course's own book build (``build_book``, as ``./course build-book``) on a
+copy of the course; the guard stops it before any page is read, so these builds take seconds, not a
+full build's minutes.
 """
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from diplomacy_course.core.nbgrader_runner import environment
+from diplomacy_course.book.build import build_book
 from diplomacy_course.publish.book_guard import UnsafeStudentRepository, check_student_repository
 from diplomacy_course.publish.leaks import secret_lines
 from diplomacy_course.publish.student_export import export
 
 
-def _build(root: Path) -> subprocess.CompletedProcess:
-    """The book build as `./course build-book` runs it (strict), with its output kept."""
-    jupyter_book = Path(sys.executable).parent / "jupyter-book"
-    command = [str(jupyter_book), "build", str(root), "--path-output", str(root), "-W", "-n", "--keep-going"]
-    return subprocess.run(
-        command, cwd=root, env=environment(), capture_output=True, text=True, timeout=600, check=False
-    )
+def _failed_build_output(root: Path, capfd) -> str:
+    """Build the book strictly, as `./course build-book` does; it must fail. What Sphinx printed."""
+    capfd.readouterr()
+    with pytest.raises(RuntimeError, match="The book build failed"):
+        build_book(root, strict=True, quiet=True)
+    captured = capfd.readouterr()
+    return captured.out + captured.err
 
 
 def _name_as_student_repository(root: Path, url: str) -> None:
@@ -43,26 +42,22 @@ def test_the_course_as_committed_passes_the_guard(repo):
     check_student_repository(repo)
 
 
-def test_a_build_naming_the_instructor_repository_fails_with_the_reason(course_copy):
+def test_a_build_naming_the_instructor_repository_fails_with_the_reason(course_copy, capfd):
     instructor = yaml.safe_load((course_copy / "_config.yml").read_text())["repository"]["url"]
     _name_as_student_repository(course_copy, instructor + ".git")
-    done = _build(course_copy)
-    assert done.returncode != 0
-    output = done.stdout + done.stderr
+    output = _failed_build_output(course_copy, capfd)
     assert "the instructor repository, which holds solutions/: students must never pull it" in output
-    assert not (course_copy / "_build" / "html" / "index.html").exists()
+    assert not (course_copy / "_build" / "html").exists()
 
 
-def test_a_build_whose_student_export_holds_a_solution_fails_with_the_leak(course_copy):
+def test_a_build_whose_student_export_holds_a_solution_fails_with_the_leak(course_copy, capfd):
     secret = _a_solution_line(course_copy)
     chapter = course_copy / "book" / "welcome.md"
     chapter.write_text(chapter.read_text() + f"\n\nA tip for the first assignment:\n\n    {secret}\n")
-    done = _build(course_copy)
-    assert done.returncode != 0
-    output = done.stdout + done.stderr
+    output = _failed_build_output(course_copy, capfd)
     assert "would reach students with instructor-only material" in output
     assert "book/welcome.md: instructor-only line" in output
-    assert not (course_copy / "_build" / "html" / "index.html").exists()
+    assert not (course_copy / "_build" / "html").exists()
 
 
 @pytest.mark.parametrize(
