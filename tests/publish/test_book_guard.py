@@ -90,3 +90,21 @@ def test_the_student_repository_builds_its_own_book_past_the_guard(tmp_path, rep
     exported = export(tmp_path / "student", repo)
     assert "diplomacy_course.publish.book_guard" in (exported / "_config.yml").read_text()
     check_student_repository(exported)
+
+
+def _tiny_book(root: Path, repo: Path, page: str) -> Path:
+    """A book with pages and configuration but no release (as the editions tests build)."""
+    (root / "book").mkdir(parents=True)
+    (root / "book" / "welcome.md").write_text(page)
+    (root / "_config.yml").write_text((repo / "_config.yml").read_text())
+    return root
+
+
+def test_a_book_without_a_release_passes_when_its_pages_are_clean(tmp_path, repo):
+    check_student_repository(_tiny_book(tmp_path, repo, "# Welcome\n"))
+
+
+def test_a_book_without_a_release_is_still_refused_a_solution_marker(tmp_path, repo):
+    root = _tiny_book(tmp_path, repo, "# Welcome\n\n### BEGIN SOLUTION\nx = 1\n### END SOLUTION\n")
+    with pytest.raises(UnsafeStudentRepository, match="welcome.md: nbgrader marker 'BEGIN SOLUTION'"):
+        check_student_repository(root)
