@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from tests.support.variants import is_answer, is_autograded_test, questions, read
+from tests.support.variants import BANK, is_answer, is_autograded_test, names_bound, question_of, questions, read
 
 # "(4 points)", "(3 points, graded by hand)", "(1 point by test + 2 points graded by hand)"
 HEADING_POINTS = re.compile(r"^#{2,4} .*\(([^()]*\d+(?:\.\d+)? points?[^()]*)\)", re.MULTILINE)
@@ -92,3 +92,45 @@ def test_notebooks_need_only_pandas_matplotlib_and_the_standard_library(sources)
                 imported |= {m.split(".")[0] for m in re.findall(r"^\s*(?:from|import)\s+([\w.]+)", cell.source, re.M)}
         assert imported <= allowed, f"{assignment_id} imports {imported - allowed}"
         assert any(is_answer(c) for c in notebook.cells)
+
+
+def test_test_cells_leave_students_names_alone(sources):
+    # A test cell that assigns `rate` or `toy` overwrites a student's own `rate`, and a later answer breaks.
+    for assignment_id, notebook in sources.items():
+        public = {
+            c.metadata.nbgrader["grade_id"]: sorted(n for n in names_bound(c.source) if not n.startswith("_"))
+            for c in notebook.cells
+            if is_autograded_test(c)
+        }
+        public = {gid: names for gid, names in public.items() if names}
+        assert not public, f"{assignment_id}: test cells bind names a student may use: {public}"
+
+
+def test_warnings_are_shown_as_output_and_students_are_told(sources):
+    # nbgrader fails a test cell with anything on stderr, where Python prints warnings.
+    for assignment_id, notebook in sources.items():
+        setup = next(c for c in notebook.cells if c.cell_type == "code")
+        assert "warnings.showwarning = " in setup.source, f"{assignment_id}: the setup cell leaves warnings on stderr"
+        header = notebook.cells[0].source
+        assert "warning" in header and "never costs points" in header, f"{assignment_id}: students are not told"
+
+
+def test_written_questions_state_what_they_are_graded_on(sources):
+    for assignment_id, notebook in sources.items():
+        for index, cell in enumerate(notebook.cells):
+            if _graded(cell) and cell.cell_type == "markdown":
+                instructions = next(
+                    c for c in reversed(notebook.cells[:index]) if c.cell_type == "markdown" and not _graded(c)
+                )
+                assert "**Graded on**" in instructions.source, (
+                    f"{assignment_id}: {cell.metadata.nbgrader['grade_id']} has no criteria for students"
+                )
+
+
+def test_the_fairness_bank_names_real_answer_cells(sources):
+    for variant in BANK:
+        notebook = sources[variant.assignment]
+        assert question_of(notebook, variant).test_cells, variant.name
+    for assignment_id in sources:
+        kinds = {v.correct for v in BANK if v.assignment == assignment_id}
+        assert kinds == {True, False}, f"{assignment_id}: the bank needs correct and wrong variants"

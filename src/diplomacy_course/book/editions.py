@@ -51,6 +51,8 @@ TRANSLATED_PAGES: tuple[str, ...] = (
     "book/chapters/06-indonesia-decade",
     "book/chapters/01-digital-coinage",
     "book/chapters/02-ict-for-foreign-policy",
+    "book/chapters/03-time-and-audience",
+    "book/chapters/04-without-the-handshake",
 )
 
 # One version per language, as plotting.editions_html writes them: each <div> ends where the next begins.
