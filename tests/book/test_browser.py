@@ -226,11 +226,11 @@ def test_search_finds_a_glossary_term(page_in):
 
 
 def _assert_launches(href: str, repo_path: str) -> None:
-    """The link pulls the repository _config.yml names, at main, and opens repo_path in JupyterLab.
+    """The link pulls the student repository _config.yml names, at main, and opens repo_path in JupyterLab.
 
     Expected values come from _config.yml itself, not from the code that writes the links."""
     config = yaml.safe_load((REPO / "_config.yml").read_text())
-    hub, repository = config["launch_buttons"]["jupyterhub_url"], config["repository"]["url"]
+    hub, repository = config["launch_buttons"]["jupyterhub_url"], config["course"]["student_repository"]["url"]
     clone_folder = repository.rstrip("/").removesuffix(".git").rsplit("/", 1)[-1]
     url = urlsplit(href)
     query = {key: values[0] for key, values in parse_qs(url.query).items()}

@@ -2,17 +2,40 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
+from bs4 import BeautifulSoup
 from docutils import nodes
 
 from diplomacy_course.book import launch
-from diplomacy_course.book.html_fixes import fix_body, unescape_link_urls
+from diplomacy_course.book.html_fixes import fix_body, pull_student_repository, unescape_link_urls
 from diplomacy_course.core import catalog
+from diplomacy_course.plotting import LANGUAGES
 
 HUB, REPO_URL = "https://hub.example.org", "https://github.com/org/course-student.git"
+HUB_PULL = "/hub/user-redirect/git-pull"
+
+
+def _config(root: Path) -> dict:
+    return yaml.safe_load((root / "_config.yml").read_text())
+
+
+def student_repository(root: Path) -> str:
+    """Read from _config.yml itself, not through the code under test."""
+    return _config(root)["course"]["student_repository"]["url"]
+
+
+def _with_student_repository(course_copy: Path, url: str | None) -> Path:
+    config = _config(course_copy)
+    if url is None:
+        del config["course"]["student_repository"]
+    else:
+        config["course"]["student_repository"]["url"] = url
+    (course_copy / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    return course_copy
 
 
 def test_the_url_pulls_the_repository_and_opens_the_file_in_jupyterlab():
@@ -31,20 +54,45 @@ def test_the_url_is_encoded_as_the_book_theme_encodes_its_button():
     assert url.endswith("?repo=https%3A//github.com/org/repo&urlpath=lab/tree/repo/book/a.md&branch=main")
 
 
-def test_defaults_come_from_config(repo):
-    config = yaml.safe_load((repo / "_config.yml").read_text())
-    hub, repository = config["launch_buttons"]["jupyterhub_url"], config["repository"]["url"]
+def test_defaults_come_from_config_and_name_the_student_repository(repo):
+    config = _config(repo)
+    hub, student = config["launch_buttons"]["jupyterhub_url"], student_repository(repo)
     url = urlsplit(launch.nbgitpuller_url("book/a.md", root=repo))
     assert f"{url.scheme}://{url.netloc}" == hub.rstrip("/") and hub.startswith("https://")
-    assert parse_qs(url.query)["repo"] == [repository] and parse_qs(url.query)["branch"] == ["main"]
+    assert parse_qs(url.query)["repo"] == [student] and parse_qs(url.query)["branch"] == ["main"]
+
+
+def test_the_student_repository_is_not_the_instructor_repository(repo):
+    """The instructor repository holds solutions/; the student one is the output of student-export."""
+    config = _config(repo)
+    instructor = [config["repository"]["url"], config["sphinx"]["config"]["html_theme_options"]["repository_url"]]
+    canonical = [url.rstrip("/").removesuffix(".git").lower() for url in instructor]
+    assert student_repository(repo).rstrip("/").removesuffix(".git").lower() not in canonical
+
+
+@pytest.mark.parametrize("spelling", ["{url}", "{url}.git", "{url}/", "{url_upper}"])
+def test_a_student_repository_that_is_the_instructor_repository_is_refused(course_copy, spelling):
+    instructor = _config(course_copy)["repository"]["url"]
+    _with_student_repository(course_copy, spelling.format(url=instructor, url_upper=instructor.upper()))
+    with pytest.raises(launch.StudentRepositoryError, match="the instructor repository, which holds solutions"):
+        launch.settings(course_copy)
+    with pytest.raises(launch.StudentRepositoryError):
+        launch.assignment_url("a1", course_copy)
+
+
+def test_a_missing_student_repository_is_refused(course_copy):
+    _with_student_repository(course_copy, None)
+    with pytest.raises(launch.StudentRepositoryError, match="course.student_repository.url"):
+        launch.settings(course_copy)
 
 
 def test_config_names_one_hub_repository_and_branch(repo):
     """Jupyter Book reads the top-level keys, the theme the html_theme_options copy (jupyter-book#2232):
     they must agree, or the chapters' buttons and the assignment links would open different things."""
-    config = yaml.safe_load((repo / "_config.yml").read_text())
+    config = _config(repo)
     theme = config["sphinx"]["config"]["html_theme_options"]
     assert theme["repository_url"] == config["repository"]["url"]
+    assert config["course"]["student_repository"]["branch"] == "main"
     assert theme["repository_branch"] == config["repository"]["branch"] == "main"
     assert theme["launch_buttons"]["jupyterhub_url"] == config["launch_buttons"]["jupyterhub_url"]
     assert theme["launch_buttons"]["notebook_interface"] == config["launch_buttons"]["notebook_interface"]
@@ -92,3 +140,43 @@ def test_a_markdown_link_keeps_its_query_string():
     assert [r["refuri"] for r in doctree.findall(nodes.reference)] == [
         "https://hub.example/git-pull?repo=r&branch=main"
     ]
+
+
+def test_the_theme_launch_button_is_rebuilt_to_pull_the_student_repository(repo):
+    """sphinx-book-theme's button (as its add_launch_buttons writes it) pulls repository_url."""
+    theme_url = (
+        "https://hub.example.edu/hub/user-redirect/git-pull?repo=https%3A//github.com/org/instructor"
+        "&urlpath=lab/tree/instructor/book/chapters/01.md&branch=main"
+    )
+    buttons = [{"type": "group", "buttons": [{"type": "link", "text": "JupyterHub", "url": theme_url}]}]
+    pull_student_repository(buttons, repo)
+    assert buttons[0]["buttons"][0]["url"] == launch.nbgitpuller_url("book/chapters/01.md", root=repo)
+    assert parse_qs(urlsplit(buttons[0]["buttons"][0]["url"]).query)["repo"] == [student_repository(repo)]
+
+
+def _launch_links(edition: Path) -> dict[str, list[str]]:
+    """Every nbgitpuller link in one built edition, by page."""
+    links = {}
+    for page in sorted(edition.rglob("*.html")):
+        soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
+        hrefs = [a["href"] for a in soup.select("a[href]") if HUB_PULL in a["href"]]
+        if hrefs:
+            links[page.relative_to(edition).as_posix()] = hrefs
+    return links
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_launch_link_in_the_built_book_pulls_the_student_repository(repo, built_book, lang):
+    student = student_repository(repo)
+    clone_folder = student.rstrip("/").removesuffix(".git").rsplit("/", 1)[-1]
+    links = _launch_links(built_book / lang)
+    # Each chapter's button and each assignment's link are there, so the check below checks something.
+    assert len(links.get("book/assignments.html", [])) >= len(catalog.ASSIGNMENTS)
+    assert [page for page in links if page.startswith("book/chapters/")], "no chapter has a launch button"
+    wrong = {}
+    for page, hrefs in links.items():
+        for href in hrefs:
+            query = parse_qs(urlsplit(href).query)
+            if query["repo"] != [student] or not query["urlpath"][0].startswith(f"lab/tree/{clone_folder}/"):
+                wrong.setdefault(page, []).append(href)
+    assert not wrong, f"launch links that do not pull {student}: {wrong}"

@@ -1,11 +1,14 @@
 """Links that open a file of the course on the course's JupyterHub through nbgitpuller.
 
-The hub, the repository students pull from and its branch are set once, in
-``_config.yml``: the book's own launch buttons (sphinx-book-theme) read them
-from ``sphinx.config.html_theme_options``, which Jupyter Book lets override the
-top-level ``repository`` and ``launch_buttons`` keys (and which alone carries the
-branch, jupyter-book#2232). This module reads the same values, so the
-assignment page's links and the chapters' buttons cannot disagree.
+Two repositories are involved. The instructor repository (this one, ``repository.url`` in
+``_config.yml``) holds ``solutions/`` and stays private; the book's repository button may
+name it. Students pull the **student repository**, the published output of
+``./course student-export``, named once under ``course: student_repository:`` in
+``_config.yml``. Every launch link reads it from here: the assignment page's links, and
+the chapters' buttons, whose URL the book's Sphinx fixes (``html_fixes``) rewrite with
+:func:`nbgitpuller_url` (sphinx-book-theme would otherwise pull ``repository_url``).
+The hub and notebook interface come from ``launch_buttons`` (the ``html_theme_options``
+copy wins, as it does for the theme).
 """
 
 from __future__ import annotations
@@ -35,16 +38,55 @@ def _theme_options(config: dict) -> dict:
     return ((config.get("sphinx") or {}).get("config") or {}).get("html_theme_options") or {}
 
 
+class StudentRepositoryError(ValueError):
+    """The configured student repository is missing or is the instructor repository."""
+
+
+def _config(root: Path | None) -> dict:
+    return yaml.safe_load((root or locations.repo_root()).joinpath("_config.yml").read_text("utf-8"))
+
+
+def same_repository(first: str, second: str) -> bool:
+    """Whether two clone URLs name one repository (case, a trailing slash and ``.git`` aside)."""
+
+    def canonical(url: str) -> str:
+        return re.sub(r"\.git$", "", url.strip().rstrip("/")).lower()
+
+    return canonical(first) == canonical(second)
+
+
+def instructor_repositories(root: Path | None = None) -> list[str]:
+    """The URLs _config.yml gives for the instructor repository (top level and theme copy)."""
+    config = _config(root)
+    urls = [(config.get("repository") or {}).get("url", ""), _theme_options(config).get("repository_url", "")]
+    return [url for url in urls if url]
+
+
 def settings(root: Path | None = None) -> LaunchSettings:
-    """The hub, repository and branch the book's launch buttons use."""
-    config = yaml.safe_load((root or locations.repo_root()).joinpath("_config.yml").read_text("utf-8"))
-    theme = _theme_options(config)
-    buttons = theme.get("launch_buttons") or config.get("launch_buttons") or {}
-    repository = config.get("repository") or {}
+    """The hub, the student repository and its branch: what every launch link uses.
+
+    Refuses a missing student repository and one that is the instructor repository, whose
+    ``solutions/`` students must never pull."""
+    config = _config(root)
+    buttons = _theme_options(config).get("launch_buttons") or config.get("launch_buttons") or {}
+    student = ((config.get("course") or {}).get("student_repository")) or {}
+    url = student.get("url", "")
+    if not url:
+        raise StudentRepositoryError(
+            "No student repository: set course.student_repository.url in _config.yml to the public "
+            "repository that holds the output of `./course student-export`."
+        )
+    clash = [other for other in instructor_repositories(root) if same_repository(url, other)]
+    if clash:
+        raise StudentRepositoryError(
+            f"course.student_repository.url in _config.yml is {url}, the instructor repository, which "
+            "holds solutions/: students must never pull it. Name the repository that holds the output of "
+            "`./course student-export` instead."
+        )
     return LaunchSettings(
         hub=buttons.get("jupyterhub_url", ""),
-        repo=theme.get("repository_url") or repository.get("url", ""),
-        branch=theme.get("repository_branch") or repository.get("branch", "main"),
+        repo=url,
+        branch=student.get("branch", "main"),
         interface=buttons.get("notebook_interface", "jupyterlab"),
     )
 
@@ -74,7 +116,7 @@ def nbgitpuller_url(
     if not hub or not repo or not branch or interface not in INTERFACES:
         raise ValueError(
             "No JupyterHub, repository or branch, or an unknown notebook interface: set "
-            "launch_buttons.jupyterhub_url, repository.url and repository.branch in _config.yml."
+            "launch_buttons.jupyterhub_url and course.student_repository (url, branch) in _config.yml."
         )
     urlpath = f"{INTERFACES[interface]}/{repo_name(repo)}/{path.lstrip('/')}"
     query = urlencode({"repo": repo, "urlpath": urlpath, "branch": branch}, safe="/")
