@@ -212,7 +212,7 @@ def test_no_serious_accessibility_violation(page_in, toc_page):
 
 def test_mathematics_renders_offline(page_in):
     """MathJax is served by the site itself, so formulas are typeset with every other host refused."""
-    page, problems = page_in("book/chapters/05-monologue-to-dialogue.html")
+    page, problems = page_in("id/book/chapters/05-monologue-to-dialogue.html")
     page.wait_for_selector("mjx-container", state="attached", timeout=20_000)
     assert page.locator("mjx-container").count() >= 1
     assert problems == []

@@ -193,7 +193,8 @@ def test_the_built_chapters_number_their_exercises_and_fold_the_solutions(built_
     from bs4 import BeautifulSoup
 
     for number, chapter in enumerate(CHAPTERS, start=1):
-        page = BeautifulSoup((built_book / chapter.replace(".md", ".html")).read_text("utf-8"), "html.parser")
+        html = (built_book / "en" / chapter.replace(".md", ".html")).read_text("utf-8")
+        page = BeautifulSoup(html, "html.parser")
         titles = [div.select_one(".admonition-title").get_text() for div in page.select("div.exercise")]
         expected = [f"Exercise {number}.{k}" for k in range(1, len(titles) + 1)]
         assert [title.split()[0] + " " + title.split()[1] for title in titles] == expected, chapter

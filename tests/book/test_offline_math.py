@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from diplomacy_course.plotting import LANGUAGES
+
 pytestmark = pytest.mark.slow  # uses the built book
 
 # A chapter with display math ($$ ... $$); the test fails if it stops having any.
@@ -23,31 +25,37 @@ def _is_remote(source: str) -> bool:
     return source.startswith("//") or urlsplit(source).scheme in ("http", "https")
 
 
+@pytest.fixture(scope="module", params=LANGUAGES)
+def edition(request, built_book) -> Path:
+    """Each edition of the book is a site of its own, with its own copy of MathJax."""
+    return built_book / request.param
+
+
 @pytest.fixture(scope="module")
-def math_page(built_book) -> Path:
-    page = built_book / f"{PAGE_WITH_MATH}.html"
+def math_page(edition) -> Path:
+    page = edition / f"{PAGE_WITH_MATH}.html"
     text = page.read_text(encoding="utf-8")
     assert 'class="math' in text, f"{PAGE_WITH_MATH} has no mathematics left: pick another page"
     return page
 
 
-def test_the_math_page_loads_mathjax_from_the_built_site(math_page, built_book):
+def test_the_math_page_loads_mathjax_from_the_built_site(math_page, edition):
     mathjax = [s for s in _script_sources(math_page) if "mathjax" in s.lower()]
     assert mathjax, "the page with mathematics loads no MathJax script"
     for source in mathjax:
         assert not _is_remote(source), f"MathJax from the network: {source}"
         script = (math_page.parent / urlsplit(source).path).resolve()
         assert script.is_file(), f"{source} is missing from the build"
-        assert script.is_relative_to(built_book.resolve())
+        assert script.is_relative_to(edition.resolve())
 
 
 def test_the_math_page_loads_no_script_from_the_network(math_page):
     assert [s for s in _script_sources(math_page) if _is_remote(s)] == []
 
 
-def test_mathjax_can_load_its_fonts_and_extensions_offline(built_book):
+def test_mathjax_can_load_its_fonts_and_extensions_offline(edition):
     """tex-chtml.js fetches fonts and TeX extensions next to itself when a page needs them."""
-    mathjax = built_book / "_static" / "mathjax"
+    mathjax = edition / "_static" / "mathjax"
     assert list((mathjax / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff")), "no MathJax fonts"
     assert (mathjax / "input" / "tex" / "extensions").is_dir(), "no MathJax TeX extensions"
 

@@ -80,3 +80,14 @@ def test_a_second_autograde_of_the_same_assignment_is_refused(klass):
     with autograde.only_run_of(assignment, root), pytest.raises(autograde.AutogradeBusy, match="wait for it"):
         autograde.autograde_class(assignment, root, workers=1)
     assert not (locations.grading_dir(root) / "autograded").exists(), "the second run graded anyway"
+
+
+def test_one_late_student_can_be_graded_alone(klass):
+    root, assignment, full = klass
+    autograde.autograde_class(assignment, root, workers=1, only=["citra"])
+    with Gradebook(locations.gradebook_url(root)) as gb:
+        assert gb.find_submission(assignment.id, "citra").score == full
+        graded = {s.student.id for s in gb.assignment_submissions(assignment.id)}
+    assert graded == {"citra"}, "only the student asked for is graded"
+    with pytest.raises(FileNotFoundError, match="nobody"):
+        autograde.autograde_class(assignment, root, only=["nobody"])

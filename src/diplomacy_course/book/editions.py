@@ -156,8 +156,10 @@ def setup(app):
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 
-SWITCHER_CSS = """.edition-switcher { font-size: 0.9em; margin: 0 0 1rem; text-align: right; }
+# The switcher's look, and tables that scroll within the page on a phone instead of widening it.
+PAGE_CSS = """.edition-switcher { font-size: 0.9em; margin: 0 0 1rem; text-align: right; }
 .edition-switcher a { font-weight: 600; }
+article table.table { display: block; max-width: 100%; overflow-x: auto; }
 """
 
 
@@ -166,4 +168,4 @@ def _add_static_css(app) -> None:
         return
     static = Path(app.outdir) / "_static"
     static.mkdir(parents=True, exist_ok=True)
-    (static / "editions.css").write_text(SWITCHER_CSS, encoding="utf-8")
+    (static / "editions.css").write_text(PAGE_CSS, encoding="utf-8")

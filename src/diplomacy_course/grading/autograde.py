@@ -305,14 +305,24 @@ def autograde_class(
     limits: Limits | None = None,
     warm: bool = True,
     sandbox: bool = True,
+    only: list[str] | None = None,
     on_batch_done=None,
 ) -> list[BatchResult]:
-    """Autograde every submission of an assignment; return one result per batch.
+    """Autograde every submission of an assignment (or ``only`` these students', e.g. a late
+    one); return one result per batch.
 
     Raises SandboxUnavailable before grading anything if ``sandbox`` is asked for and this
     machine cannot provide it."""
     root = root or locations.repo_root()
     students = locations.submitted_students(assignment.id, root)
+    if only:
+        missing = sorted(set(only) - set(students))
+        if missing:
+            raise FileNotFoundError(
+                f"No submission of {assignment.id} for {', '.join(missing)} in "
+                f"{locations.grading_dir(root) / 'submitted'}: collect it first."
+            )
+        students = [s for s in students if s in only]
     if not students:
         raise FileNotFoundError(
             f"No submissions for {assignment.id} in {locations.grading_dir(root) / 'submitted'}: "

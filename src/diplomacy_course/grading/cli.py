@@ -110,6 +110,7 @@ def autograde(
     memory_mb: int = typer.Option(Limits.memory_mb, help="Memory a notebook may write to (RLIMIT_DATA), in MB."),
     wall_seconds: int = typer.Option(Limits.wall_seconds, help="Time a whole notebook may take, in seconds."),
     cold: bool = typer.Option(False, help="Start every kernel from scratch (no warm fork server)."),
+    student: list[str] = typer.Option(None, "--student", help="Grade only this student (repeatable), e.g. a late one."),
     no_sandbox: bool = typer.Option(
         False,
         "--no-sandbox",
@@ -123,7 +124,7 @@ def autograde(
     from diplomacy_course.grading.gradebook import class_scores
 
     assignment, root = _assignment(assignment_id), locations.repo_root()
-    students = locations.submitted_students(assignment.id, root)
+    students = [s for s in locations.submitted_students(assignment.id, root) if not student or s in student]
     with _progress() as progress:
         task = progress.add_task(f"autograde {assignment_id}", total=len(students))
         try:
@@ -134,6 +135,7 @@ def autograde(
                 limits=Limits(memory_mb=memory_mb, wall_seconds=wall_seconds),
                 warm=not cold,
                 sandbox=not no_sandbox,
+                only=student or None,
                 on_batch_done=lambda r: progress.advance(task, len(r.students)),
             )
         except (FileNotFoundError, SandboxUnavailable, AutogradeBusy, nbgrader_runner.NbgraderError) as error:
