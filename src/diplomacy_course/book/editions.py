@@ -156,10 +156,11 @@ def setup(app):
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 
-# The switcher's look, and tables that scroll within the page on a phone instead of widening it.
+# The switcher's look; on a phone, tables scroll within the page and long inline code wraps.
 PAGE_CSS = """.edition-switcher { font-size: 0.9em; margin: 0 0 1rem; text-align: right; }
 .edition-switcher a { font-weight: 600; }
 article table.table { display: block; max-width: 100%; overflow-x: auto; }
+article code.literal, article code.literal span.pre { white-space: normal; overflow-wrap: anywhere; }
 """
 
 
