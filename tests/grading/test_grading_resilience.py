@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import subprocess
+from pathlib import Path
 
 import pytest
 from nbgrader.api import Gradebook
@@ -91,3 +92,36 @@ def test_one_late_student_can_be_graded_alone(klass):
     assert graded == {"citra"}, "only the student asked for is graded"
     with pytest.raises(FileNotFoundError, match="nobody"):
         autograde.autograde_class(assignment, root, only=["nobody"])
+
+
+def test_a_corrupt_notebook_is_named_never_a_silent_zero(klass):
+    root, assignment, full = klass
+    broken = locations.grading_dir(root) / "submitted" / "dewi" / assignment.id / assignment.notebook
+    broken.write_text('{"cells": [ this is not json')
+    results = autograde.autograde_class(assignment, root, workers=2)
+    assert sorted(s for r in results for s in r.ungradable) == ["dewi"]
+    totals = _totals_and_flags(root, assignment)
+    assert totals.pop("dewi")[1], "the corrupt submission is flagged for a grader"
+    assert totals == {s: (full, False) for s in STUDENTS if s != "dewi"}
+
+
+def test_ctrl_c_stops_with_one_line_and_the_next_run_grades_everyone(klass):
+    import os
+    import signal
+    import sys
+    import time
+
+    root, assignment, full = klass
+    command = [str(Path(sys.executable).parent / "course"), "autograde", assignment.id, "--workers", "1"]
+    run = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                           start_new_session=True)  # fmt: skip
+    autograded = locations.grading_dir(root) / "autograded"
+    deadline = time.monotonic() + 120
+    while not autograded.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    os.killpg(run.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+    output, _ = run.communicate(timeout=120)
+    assert run.returncode == 130, output
+    assert "Interrupted" in output and "Traceback" not in output, output
+    autograde.autograde_class(assignment, root, workers=2)
+    assert _totals_and_flags(root, assignment) == {s: (full, False) for s in STUDENTS}

@@ -73,7 +73,7 @@ def only_run_of(assignment: Assignment, root: Path):
 class BatchResult:
     students: list[str]
     merged: list[str] = field(default_factory=list)
-    without_notebook: list[str] = field(default_factory=list)  # e.g. renamed: nbgrader scores it 0 silently
+    without_notebook: list[str] = field(default_factory=list)  # renamed or unreadable: nbgrader gives a silent 0
     kernel_died: list[str] = field(default_factory=list)  # their own notebook ended its kernel: flagged
     log_tail: str = ""
 
@@ -274,12 +274,17 @@ def _record_batch(run: _ClassRun, result: BatchResult, number: int, *, final: bo
     else:  # nbgrader wrote to the shared server gradebook directly
         result.merged = _graded_in(class_db, run.assignment.id, result.students)
     submitted = locations.grading_dir(run.root) / "submitted"
+    autograded = locations.grading_dir(run.root) / "autograded"
+    # No gradable notebook: none under the expected name, or one nbgrader could not read (it then
+    # records the submission with no autograded copy, which would read as a silent 0).
     result.without_notebook = [
-        s for s in result.students if not (submitted / s / run.assignment.id / run.assignment.notebook).is_file()
+        s
+        for s in result.students
+        if not (submitted / s / run.assignment.id / run.assignment.notebook).is_file()
+        or (s in result.merged and not (autograded / s / run.assignment.id / run.assignment.notebook).is_file())
     ]
     # No notebook is final at once; a grading that did not arrive is final only on the last attempt.
     record_ungradable(class_db, run.assignment.id, result.without_notebook + (result.unmerged if final else []))
-    autograded = locations.grading_dir(run.root) / "autograded"
     result.kernel_died = [
         s for s in result.merged if _kernel_died_in(autograded / s / run.assignment.id / run.assignment.notebook)
     ]
