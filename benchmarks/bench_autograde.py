@@ -173,7 +173,7 @@ def main() -> None:
         same = graded == baseline_scores
         print(
             f"{name:30s} speed-up vs plain nbgrader: {baseline_time / seconds:5.2f}x   "
-            f"core-seconds per notebook / floor: {seconds * (os.cpu_count() or 1) / args.students / floor:5.1f}   "
+            f"wall x cores per notebook / floor: {seconds * (os.cpu_count() or 1) / args.students / floor:5.1f}   "
             f"identical scores: {same} ({len(graded)} cell scores)"
         )
     print_sandbox_cost()
