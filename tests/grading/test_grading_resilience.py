@@ -90,6 +90,8 @@ def test_one_late_student_can_be_graded_alone(klass):
         assert gb.find_submission(assignment.id, "citra").score == full
         graded = {s.student.id for s in gb.assignment_submissions(assignment.id)}
     assert graded == {"citra"}, "only the student asked for is graded"
+    autograded = {p.name for p in (locations.grading_dir(root) / "autograded").iterdir()}
+    assert autograded == {"citra"}, "the others' notebooks were run again"
     with pytest.raises(FileNotFoundError, match="nobody"):
         autograde.autograde_class(assignment, root, only=["nobody"])
 

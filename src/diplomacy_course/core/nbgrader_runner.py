@@ -105,7 +105,7 @@ def run(
     timeout: float | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run ``nbgrader ARGS`` in the course root and return the finished process."""
-    command = [sys.executable, "-m", "nbgrader", *args]
+    command = [sys.executable, "-m", "diplomacy_course.core.nbgrader_main", *args]
     if db_url:
         command.append(f"--CourseDirectory.db_url={db_url}")
     done = subprocess.run(

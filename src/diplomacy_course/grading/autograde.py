@@ -108,13 +108,14 @@ def batches(students: list[str], workers: int, size: int | None = None) -> list[
     return [students[i::count] for i in range(count)] if students else []
 
 
-def _prepare_workspace(assignment: Assignment, root: Path) -> Path:
-    """Release the assignment (so the class gradebook knows it and its data are in place) and
-    give this run a clean folder for its kernelspec and batch gradebooks."""
-    release(assignment, root)
+def _fresh_workspace(assignment: Assignment, root: Path) -> Path:
+    """A clean folder for this run's kernelspec, kernel folders and batch gradebooks."""
     workspace = locations.grading_dir(root) / ".workers" / assignment.id
     shutil.rmtree(workspace, ignore_errors=True)
     workspace.mkdir(parents=True)
+    for folder in ("scratch", "kernel-logs", "home", _mpl_config(workspace).name):
+        (workspace / folder).mkdir()
+    install_grader_kernel(workspace)
     return workspace
 
 
@@ -134,7 +135,6 @@ def warm_kernel_server(workspace: Path, enabled: bool = True):
     address = f"course-warm-kernels-{os.getpid()}-{secrets.token_hex(8)}"
     env = kernel_environment(str(workspace / "home"), str(_mpl_config(workspace)))
     env["MPLBACKEND"] = "Agg"
-    (workspace / "home").mkdir(exist_ok=True)
     with open(workspace / "kernel-server.log", "wb") as log:
         server = subprocess.Popen(
             [sys.executable, "-m", "diplomacy_course.grading.warm_kernels", "serve", address],
@@ -163,7 +163,6 @@ def _mpl_config(workspace: Path) -> Path:
 def _build_font_cache(workspace: Path) -> None:
     """Kernels may only read matplotlib's configuration folder: build its font cache first."""
     folder = _mpl_config(workspace)
-    folder.mkdir(exist_ok=True)
     env = {**nbgrader_runner.environment(), "MPLCONFIGDIR": str(folder), "MPLBACKEND": "Agg"}
     subprocess.run([sys.executable, "-c", "import matplotlib.pyplot"], env=env, check=True)
 
@@ -237,7 +236,8 @@ class _ClassRun:
 
 
 def _run_batch(run: _ClassRun, batch: list[str], number: int) -> BatchResult:
-    others = ",".join(s for s in run.students if s not in batch)
+    # Everyone else who submitted, not only the others of this run (``only`` a late student).
+    others = ",".join(s for s in locations.submitted_students(run.assignment.id, run.root) if s not in batch)
     args = ["autograde", run.assignment.id, "--force", f"--Execute.kernel_name={KERNEL_NAME}"]
     if others:
         args.append(f"--CourseDirectory.student_id_exclude={others}")
@@ -339,16 +339,19 @@ def autograde_class(
 
 
 def _grade_class(assignment, root, students, workers, limits, warm, sandbox, on_batch_done) -> list[BatchResult]:
-    workspace = _prepare_workspace(assignment, root)
-    install_grader_kernel(workspace)
-    for folder in ("scratch", "kernel-logs"):
-        (workspace / folder).mkdir()
-    _build_font_cache(workspace)
-    snapshot = _snapshot_class_gradebook(root, workspace)
+    workspace = _fresh_workspace(assignment, root)
     workers = workers or os.cpu_count() or 1
-    with warm_kernel_server(workspace, warm) as warm_socket, ThreadPoolExecutor(max_workers=workers) as pool:
-        run = _ClassRun(assignment, root, students, workspace, limits, sandbox, warm_socket, snapshot)
-        return _grade_batches(run, pool, batches(students, workers), on_batch_done)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        # Released (so the class gradebook knows the assignment and its data are in place), and
+        # matplotlib's font cache built, while the warm server imports.
+        released = pool.submit(release, assignment, root)
+        font_cache = pool.submit(_build_font_cache, workspace)
+        with warm_kernel_server(workspace, warm) as warm_socket:
+            released.result()
+            font_cache.result()
+            snapshot = _snapshot_class_gradebook(root, workspace)
+            run = _ClassRun(assignment, root, students, workspace, limits, sandbox, warm_socket, snapshot)
+            return _grade_batches(run, pool, batches(students, workers), on_batch_done)
 
 
 def _grade_batches(

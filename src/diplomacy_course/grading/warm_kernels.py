@@ -69,6 +69,13 @@ def warm_up() -> None:
     for module in WARM_MODULES:
         with contextlib.suppress(ImportError):
             __import__(module)
+    # Decided here, where the folder is writable; a sandboxed kernel asking again would find it
+    # read-only and warn on stderr in the student's first cell.
+    with contextlib.suppress(ImportError):
+        import matplotlib
+
+        matplotlib.get_configdir()
+        matplotlib.get_cachedir()
 
 
 def serve(address: str) -> None:
