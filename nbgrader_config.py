@@ -57,7 +57,7 @@ c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.DeduplicateIds",
     "nbgrader.preprocessors.OverwriteKernelspec",
     "diplomacy_course.grading.preprocessors.RobustOverwriteCells",
-    "nbgrader.preprocessors.CheckCellMetadata",
+    "diplomacy_course.grading.preprocessors.CheckCellMetadataOnce",
 ]
 c.Autograde.autograde_preprocessors = [
     "diplomacy_course.grading.preprocessors.CrashSafeExecute",
@@ -67,5 +67,5 @@ c.Autograde.autograde_preprocessors = [
     "diplomacy_course.grading.preprocessors.CapOutputSize",
     "nbgrader.preprocessors.SaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
-    "nbgrader.preprocessors.CheckCellMetadata",
+    "diplomacy_course.grading.preprocessors.CheckCellMetadataOnce",
 ]

@@ -14,6 +14,7 @@ notebook: the median time to start a kernel, run one cell and stop it, with and 
 sandbox.
 
     .venv/bin/python -m benchmarks.bench_autograde [--students 60] [--assignment a1] [--timeout 10]
+                                                   [--workers N] [--cold]
 
 It prints figures; nothing here is asserted by the test suite.
 """
@@ -27,6 +28,8 @@ import os
 import random
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -71,14 +74,16 @@ def scores(root: Path, assignment_id: str) -> dict[tuple[str, str], float]:
 
 
 def time_plain(root: Path, assignment) -> float:
+    """nbgrader as installed (``python -m nbgrader``), with the course's nbgrader_config.py."""
     start = time.perf_counter()
-    nbgrader_runner.run(["autograde", assignment.id, "--force"], root, check=False)
+    command = [sys.executable, "-m", "nbgrader", "autograde", assignment.id, "--force"]
+    subprocess.run(command, cwd=root, env=nbgrader_runner.environment(), capture_output=True, check=False)
     return time.perf_counter() - start
 
 
-def time_course(root: Path, assignment, warm: bool, sandbox: bool = True) -> float:
+def time_course(root: Path, assignment, warm: bool, sandbox: bool = True, workers: int | None = None) -> float:
     start = time.perf_counter()
-    autograde_class(assignment, root, warm=warm, sandbox=sandbox)
+    autograde_class(assignment, root, workers=workers, warm=warm, sandbox=sandbox)
     return time.perf_counter() - start
 
 
@@ -142,17 +147,20 @@ def main() -> None:
     parser.add_argument("--students", type=int, default=60)
     parser.add_argument("--timeout", type=int, default=10, help="cell timeout for both (s)")
     parser.add_argument("--cold", action="store_true", help="also time the parallel grader without warm kernels")
+    parser.add_argument("--workers", type=int, help="course autograde's workers (default: its own default)")
     args = parser.parse_args()
     os.environ["COURSE_CELL_TIMEOUT"] = str(args.timeout)
     assignment = catalog.get(args.assignment)
     work = Path(tempfile.mkdtemp(prefix="bench-autograde-"))
     contenders = {
         "plain nbgrader": lambda r: time_plain(r, assignment),
-        "course autograde": lambda r: time_course(r, assignment, warm=True),
-        "course autograde --no-sandbox": lambda r: time_course(r, assignment, warm=True, sandbox=False),
+        "course autograde": lambda r: time_course(r, assignment, warm=True, workers=args.workers),
+        "course autograde --no-sandbox": lambda r: time_course(
+            r, assignment, warm=True, sandbox=False, workers=args.workers
+        ),
     }
     if args.cold:
-        contenders["course autograde --cold"] = lambda r: time_course(r, assignment, warm=False)
+        contenders["course autograde --cold"] = lambda r: time_course(r, assignment, warm=False, workers=args.workers)
     results, kinds = {}, {}
     for name, grade in contenders.items():
         root = copy_course(work / name.replace(" ", "-"))

@@ -15,11 +15,16 @@ and ``publish`` may import ``core``, ``plotting`` and ``data`` but not each othe
 except that ``publish`` may import ``book``; only ``cli`` imports everything.
 """
 
-from importlib.metadata import PackageNotFoundError
-from importlib.metadata import version as _installed_version
 
-# The version is written once, in pyproject.toml; the installed package's metadata carries it.
-try:
-    __version__ = _installed_version("diplomacy-course")
-except PackageNotFoundError:  # imported from a source tree that was never installed
-    __version__ = "0+unknown"
+def __getattr__(name: str) -> str:
+    """``__version__``, read when asked for: importlib.metadata costs every process that imports
+    the package (each grading kernel's launcher among them) about 0.1 s."""
+    if name != "__version__":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    # The version is written once, in pyproject.toml; the installed package's metadata carries it.
+    try:
+        return version("diplomacy-course")
+    except PackageNotFoundError:  # imported from a source tree that was never installed
+        return "0+unknown"

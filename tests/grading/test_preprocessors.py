@@ -9,10 +9,12 @@ from __future__ import annotations
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
-from nbgrader.preprocessors import OverwriteCells
+from nbgrader.nbgraderformat import ValidationError
+from nbgrader.preprocessors import CheckCellMetadata, OverwriteCells
 
 from diplomacy_course.grading.preprocessors import (
     CapOutputSize,
+    CheckCellMetadataOnce,
     CrashSafeExecute,
     RobustOverwriteCells,
     mark_unrun_after_crash,
@@ -146,3 +148,29 @@ def test_a_huge_exception_message_is_cut_too():
     assert len(error.evalue) < 300 and "5,000 characters" in error.evalue
     assert error.traceback[0] == "Traceback" and len(error.traceback[1]) < 300
     assert error.ename == "ValueError"
+
+
+# ------------------------------------------------------------------ CheckCellMetadataOnce
+
+
+def _broken_copies():
+    """Notebooks nbgrader must refuse, each after a valid copy of the same cells was accepted."""
+    duplicate = source_notebook()
+    graded = [c for c in duplicate.cells if "nbgrader" in c.metadata]
+    graded[1].metadata["nbgrader"]["grade_id"] = graded[0].metadata["nbgrader"]["grade_id"]
+    no_points = source_notebook()
+    grade_cell = next(c for c in no_points.cells if c.metadata.get("nbgrader", {}).get("grade"))
+    del grade_cell.metadata["nbgrader"]["points"]
+    bad_type = source_notebook()
+    next(c for c in bad_type.cells if "nbgrader" in c.metadata).metadata["nbgrader"]["locked"] = "yes"
+    return {"duplicate grade id": duplicate, "grade cell without points": no_points, "schema type": bad_type}
+
+
+@pytest.mark.parametrize("case", ["duplicate grade id", "grade cell without points", "schema type"])
+def test_metadata_checked_once_still_refuses_what_nbgrader_refuses(case):
+    CheckCellMetadataOnce().preprocess(source_notebook(), {})  # the valid copy, remembered
+    broken = _broken_copies()[case]
+    with pytest.raises(ValidationError):
+        CheckCellMetadata().preprocess(nbformat.from_dict(broken), {})
+    with pytest.raises(ValidationError):
+        CheckCellMetadataOnce().preprocess(broken, {})

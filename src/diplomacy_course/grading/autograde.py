@@ -93,7 +93,11 @@ def install_grader_kernel(workspace: Path) -> Path:
     spec_dir = workspace / "jupyter" / "kernels" / KERNEL_NAME
     spec_dir.mkdir(parents=True, exist_ok=True)
     spec = {
-        "argv": [sys.executable, "-m", "diplomacy_course.grading.warm_kernels", "-f", "{connection_file}"],
+        "argv": [
+            *[sys.executable, "-m", "diplomacy_course.grading.warm_kernels", "-f", "{connection_file}"],
+            # No command history on disk: 0.15 s a kernel, and no file shared between students.
+            "--HistoryManager.hist_file=:memory:",
+        ],
         "display_name": "Python 3 (course grader)",
         "language": "python",
     }
@@ -235,10 +239,19 @@ class _ClassRun:
         return env
 
 
+_KERNEL_SETTINGS = (
+    f"--Execute.kernel_name={KERNEL_NAME}",
+    # Once its last cell has answered, a grading kernel has nothing left to say: stop it at once
+    # rather than ask it to shut down and poll until it has.
+    "--Execute.shutdown_kernel=immediate",
+    "--AsyncKernelManager.client_class=diplomacy_course.grading.kernel_client.QuickReadyKernelClient",
+)
+
+
 def _run_batch(run: _ClassRun, batch: list[str], number: int) -> BatchResult:
     # Everyone else who submitted, not only the others of this run (``only`` a late student).
     others = ",".join(s for s in locations.submitted_students(run.assignment.id, run.root) if s not in batch)
-    args = ["autograde", run.assignment.id, "--force", f"--Execute.kernel_name={KERNEL_NAME}"]
+    args = ["autograde", run.assignment.id, "--force", *_KERNEL_SETTINGS]
     if others:
         args.append(f"--CourseDirectory.student_id_exclude={others}")
     try:

@@ -38,10 +38,13 @@ def _merge_one(submission, klass: Gradebook, assignment_id: str, student_id: str
         target_nb = klass.find_submission_notebook(notebook.name, assignment_id, student_id)
         target_nb.flagged = notebook.flagged
         target_nb.late_submission_penalty = notebook.late_submission_penalty
+        # One query for all of a notebook's grades (find_grade would take one per cell).
+        grades = {grade.name: grade for grade in target_nb.grades}
         for grade in notebook.grades:
-            _merge_grade(grade, klass.find_grade(grade.name, notebook.name, assignment_id, student_id))
+            _merge_grade(grade, grades[grade.name])
+        comments = {comment.name: comment for comment in target_nb.comments}
         for comment in notebook.comments:
-            target = klass.find_comment(comment.name, notebook.name, assignment_id, student_id)
+            target = comments[comment.name]
             target.auto_comment = comment.auto_comment
             if target.manual_comment is None:
                 target.manual_comment = comment.manual_comment

@@ -18,14 +18,22 @@ Configured in nbgrader_config.py in place of nbgrader's own, so plain
 - ``CapOutputSize``: nbgrader's LimitOutput counts lines, so one line of a
   hundred megabytes passes; here every text output of a cell, and an error's
   message and traceback, is cut to a size a grader can still open.
+- ``CheckCellMetadataOnce``: nbgrader's CheckCellMetadata, which re-checks the
+  JSON schema itself for every cell of every notebook (0.15 s a pass, two passes
+  a notebook); here a cell's metadata is checked once per process, since every
+  student's copy of a cell carries the same.
 """
 
 from __future__ import annotations
 
+import json
+import traceback
+
 from nbclient.exceptions import DeadKernelError
 from nbformat.notebooknode import NotebookNode
 from nbgrader.api import MissingEntry
-from nbgrader.preprocessors import Execute, NbGraderPreprocessor, OverwriteCells
+from nbgrader.nbgraderformat import MetadataValidator, ValidationError
+from nbgrader.preprocessors import CheckCellMetadata, Execute, NbGraderPreprocessor, OverwriteCells
 from traitlets import Integer
 
 KERNEL_DIED = (
@@ -134,3 +142,33 @@ class CapOutputSize(NbGraderPreprocessor):
         if len(text) <= self.max_chars:
             return text
         return text[: self.max_chars] + f"\n... [output cut: {len(text):,} characters in all]\n"
+
+
+class _RememberingValidator(MetadataValidator):
+    """nbgrader's metadata check, which depends only on a cell's type and nbgrader metadata:
+    cells found valid once are not checked again."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._valid: set[str] = set()
+
+    def validate_cell(self, cell) -> None:
+        key = json.dumps([cell.cell_type, cell.metadata.get("nbgrader")], sort_keys=True)
+        if key not in self._valid:
+            super().validate_cell(cell)
+            self._valid.add(key)
+
+
+_VALIDATOR = _RememberingValidator()
+
+
+class CheckCellMetadataOnce(CheckCellMetadata):
+    def preprocess(self, nb, resources):
+        try:
+            _VALIDATOR.validate_nb(nb)  # still checks grade ids are unique in this notebook
+        except ValidationError:
+            self.log.error(traceback.format_exc())
+            message = "Notebook failed to validate; the nbgrader metadata may be corrupted."
+            self.log.error(message)
+            raise ValidationError(message) from None
+        return nb, resources

@@ -50,6 +50,14 @@ WARM_MODULES = (
     "ipykernel.debugger",
     "IPython.core.interactiveshell",
     "IPython.core.completer",
+    # What ipykernel imports only while a kernel initialises (found with sys.modules before/after).
+    "IPython.core.completerlib",
+    "IPython.core.debugger",
+    "IPython.core.oinspect",
+    "IPython.extensions.storemagic",
+    "psutil",
+    "sqlite3",
+    "tornado.platform.asyncio",
     "jedi",
     "debugpy",
     "zmq",
@@ -76,6 +84,12 @@ def warm_up() -> None:
 
         matplotlib.get_configdir()
         matplotlib.get_cachedir()
+    # jupyter_client lists the machine's network interfaces once per process (0.1 s); list them
+    # here so every forked kernel inherits the answer.
+    with contextlib.suppress(ImportError):
+        from jupyter_client import localinterfaces
+
+        localinterfaces.localhost()
 
 
 def serve(address: str) -> None:
