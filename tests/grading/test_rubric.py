@@ -76,7 +76,7 @@ def test_each_rubric_page_holds_every_written_answer_with_points_criteria_and_mo
             assert " ".join(criteria.split()) in text, f"{cell['id']}: its Graded on criteria are missing"
             (scheme,) = SCHEME.findall(cell["source"])
             for line in scheme.splitlines():
-                assert line in html.unescape(page), f"{cell['id']}: rubric line missing: {line!r}"
+                assert " ".join(line.split()) in text, f"{cell['id']}: rubric line missing: {line!r}"
         total = sum(c["points"] for c in cells)
         assert f"{len(cells)} written answers graded by hand, {total:g} points in all" in text
 
