@@ -16,6 +16,8 @@ import re
 from nbgrader.preprocessors import NbGraderPreprocessor
 
 HIDDEN_REGION = re.compile(r"[ \t]*###\s*BEGIN HIDDEN TESTS.*?###\s*END HIDDEN TESTS[^\n]*\n?", re.DOTALL)
+# A region's own marker lines, which IPython quotes as context around a failing visible line.
+HIDDEN_MARKER = re.compile(r"###\s*(?:BEGIN|END) HIDDEN TESTS")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 # IPython marks the line that raised with an arrow and its number: "----> 7 assert ..."
 RAISING_LINE = re.compile(r"^\s*-+>\s*(\d+)", re.MULTILINE)
@@ -70,9 +72,13 @@ def _failed_in_hidden_test(output, cell_source: str, hidden: set[str]) -> bool:
 
 
 def _without_hidden_lines(traceback: list[str], hidden: set[str]) -> list[str]:
-    """The traceback with every context line that quotes a hidden test left out."""
+    """The traceback with every context line that quotes a hidden test, or a region's marker, left out."""
     return [
-        "\n".join(line for line in _plain(entry).splitlines() if not any(h in line for h in hidden))
+        "\n".join(
+            line
+            for line in _plain(entry).splitlines()
+            if not any(h in line for h in hidden) and not HIDDEN_MARKER.search(line)
+        )
         for entry in traceback
     ]
 
