@@ -59,8 +59,22 @@ def graded(tmp_path_factory):
     return root, a1, a1_id, notebooks
 
 
-def test_the_same_answers_earn_the_same_points_cell_by_cell(graded):
-    root, a1, a1_id, _ = graded
+@pytest.fixture(scope="module")
+def graded_a2(tmp_path_factory):
+    root = copy_course(tmp_path_factory.mktemp("indonesian-a2") / "course")
+    a2, a2_id = catalog.get("a2"), catalog.get("a2-id", root)
+    generate_edition_source(a2_id, root)
+    for assignment in (a2, a2_id):
+        solution = read(assignment.source_dir(root) / assignment.notebook)
+        submit_notebooks(root, assignment, "right", {assignment.notebook: solution})
+        submit_notebooks(root, assignment, "wrong", {assignment.notebook: _wrong(solution)})
+        grade(root, assignment, workers=2)
+    return root, a2, a2_id, None
+
+
+@pytest.mark.parametrize("which", ["graded", "graded_a2"])
+def test_the_same_answers_earn_the_same_points_cell_by_cell(request, which):
+    root, a1, a1_id, _ = request.getfixturevalue(which)
     for student in ("right", "wrong"):
         english = cell_scores(root, a1, student)
         indonesian = cell_scores(root, a1_id, student)

@@ -242,7 +242,9 @@ def _literal_problems(english: str, translated: str) -> list[str]:
         return ["the translation is not a Python string literal"]
     if type(old) is not type(new) or not isinstance(new, (ast.Constant, ast.JoinedStr)):
         return ["the translation is not the same kind of literal (plain or f-string)"]
-    if sorted(PLACEHOLDER.findall(english)) != sorted(PLACEHOLDER.findall(translated)):
+    if isinstance(old, ast.JoinedStr) and sorted(PLACEHOLDER.findall(english)) != sorted(
+        PLACEHOLDER.findall(translated)
+    ):
         return ["the translation must keep every {...} of the English"]
     return []
 
