@@ -16,7 +16,7 @@ from diplomacy_course.core.release import generate_edition_source
 
 # The assignments whose Indonesian edition is complete; each must stay complete. A3 and A4 have
 # no catalog yet: they are released in English only (their book links open the English release).
-TRANSLATED = ("a1", "a2")
+TRANSLATED = ("a1", "a2", "a3")
 HIDDEN = re.compile(r"[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[^\n]*\n?", re.DOTALL)
 # Code, links, placeholders, quoted values and the course's name (a title in both editions).
 CODE_SPAN = re.compile(r"`[^`]*`|https?://\S+|\{[^{}]*\}|'[^']*'|Digital Diplomacy by the Numbers")

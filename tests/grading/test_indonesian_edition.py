@@ -59,22 +59,29 @@ def graded(tmp_path_factory):
     return root, a1, a1_id, notebooks
 
 
-@pytest.fixture(scope="module")
-def graded_a2(tmp_path_factory):
-    root = copy_course(tmp_path_factory.mktemp("indonesian-a2") / "course")
-    a2, a2_id = catalog.get("a2"), catalog.get("a2-id", root)
-    generate_edition_source(a2_id, root)
-    for assignment in (a2, a2_id):
+@pytest.fixture(scope="module", params=["a2", "a3"])
+def graded_other(request, tmp_path_factory):
+    """Another translated assignment: the solution and the wrong notebook in both languages."""
+    root = copy_course(tmp_path_factory.mktemp(f"indonesian-{request.param}") / "course")
+    english, indonesian = catalog.get(request.param), catalog.get(f"{request.param}-id", root)
+    generate_edition_source(indonesian, root)
+    for assignment in (english, indonesian):
         solution = read(assignment.source_dir(root) / assignment.notebook)
         submit_notebooks(root, assignment, "right", {assignment.notebook: solution})
         submit_notebooks(root, assignment, "wrong", {assignment.notebook: _wrong(solution)})
         grade(root, assignment, workers=2)
-    return root, a2, a2_id, None
+    return root, english, indonesian, None
 
 
-@pytest.mark.parametrize("which", ["graded", "graded_a2"])
-def test_the_same_answers_earn_the_same_points_cell_by_cell(request, which):
-    root, a1, a1_id, _ = request.getfixturevalue(which)
+def test_the_same_answers_earn_the_same_points_cell_by_cell(graded):
+    _assert_graded_alike(*graded[:3])
+
+
+def test_other_translated_assignments_are_graded_alike_too(graded_other):
+    _assert_graded_alike(*graded_other[:3])
+
+
+def _assert_graded_alike(root, a1, a1_id):
     for student in ("right", "wrong"):
         english = cell_scores(root, a1, student)
         indonesian = cell_scores(root, a1_id, student)

@@ -237,7 +237,8 @@ def problems(notebook, title: str, catalog: Catalog) -> list[str]:
 
 def _literal_problems(english: str, translated: str) -> list[str]:
     try:
-        old, new = ast.parse(english, mode="eval").body, ast.parse(translated, mode="eval").body
+        # In parentheses: a message may be implicitly concatenated over several lines.
+        old, new = (ast.parse(f"(\n{text}\n)", mode="eval").body for text in (english, translated))
     except SyntaxError:
         return ["the translation is not a Python string literal"]
     if type(old) is not type(new) or not isinstance(new, (ast.Constant, ast.JoinedStr)):
