@@ -59,7 +59,7 @@ def graded(tmp_path_factory):
     return root, a1, a1_id, notebooks
 
 
-@pytest.fixture(scope="module", params=["a2", "a3"])
+@pytest.fixture(scope="module", params=["a2", "a3", "a4"])
 def graded_other(request, tmp_path_factory):
     """Another translated assignment: the solution and the wrong notebook in both languages."""
     root = copy_course(tmp_path_factory.mktemp(f"indonesian-{request.param}") / "course")

@@ -6,7 +6,8 @@ What a student reads is translated through a gettext catalog beside it,
 
 - each paragraph (block between blank lines) of a locked markdown cell;
 - in code cells, outside solution and hidden-test regions: docstrings, the message of each
-  ``assert``, the text ``print`` shows, and comments.
+  ``assert``, the text ``print`` shows, and comments; in a locked cell that is neither an answer
+  nor a test (the setup), also the text values of a dict (A4's metric definitions).
 
 :func:`translate_notebook` swaps exactly those pieces and nothing else: the cells, their order,
 their nbgrader metadata (grade ids, points), the code, the solutions, the rubrics (instructors
@@ -67,6 +68,12 @@ def _is_written_answer(cell) -> bool:
     return cell.cell_type == "markdown" and _nbgrader(cell).get("solution", False)
 
 
+def is_given(cell) -> bool:
+    """A locked code cell that is neither an answer nor a test (the setup, a checkpoint)."""
+    meta = _nbgrader(cell)
+    return bool(meta.get("locked")) and not meta.get("solution") and not meta.get("grade")
+
+
 # ---------------------------------------------------------------------------------------------
 # Where the translatable pieces of a cell are
 
@@ -102,10 +109,13 @@ def _has_words(text: str) -> bool:
     return bool(re.search(r"[^\W\d_]{2,}\s+[^\W\d_]", text))
 
 
-def _literal_nodes(tree: ast.AST) -> list[ast.expr]:
-    """Docstrings, assert messages and the strings passed to print()."""
+def _literal_nodes(tree: ast.AST, given: bool = False) -> list[ast.expr]:
+    """Docstrings, assert messages and the strings passed to print(); in a ``given`` cell (locked,
+    neither an answer nor a test, e.g. the setup) also the text values of a dict (descriptions)."""
     found: list[ast.expr] = []
     for node in ast.walk(tree):
+        if given and isinstance(node, ast.Dict):
+            found += [v for v in node.values if v is not None]
         if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             first = node.body[0] if node.body else None
             if (
@@ -121,7 +131,7 @@ def _literal_nodes(tree: ast.AST) -> list[ast.expr]:
     return [n for n in found if isinstance(n, (ast.Constant, ast.JoinedStr))]
 
 
-def code_pieces(source: str) -> list[tuple[int, int, str, str]]:
+def code_pieces(source: str, given: bool = False) -> list[tuple[int, int, str, str]]:
     """(start, end, text, kind) of each translatable piece of a code cell, in order."""
     try:
         tree = ast.parse(source)
@@ -130,7 +140,7 @@ def code_pieces(source: str) -> list[tuple[int, int, str, str]]:
     starts = _char_offsets(source)
     protected = _protected_spans(source)
     pieces = []
-    for node in _literal_nodes(tree):
+    for node in _literal_nodes(tree, given):
         assert node.end_lineno is not None and node.end_col_offset is not None
         start = _to_char(source, starts, node.lineno, node.col_offset)
         end = _to_char(source, starts, node.end_lineno, node.end_col_offset)
@@ -154,7 +164,8 @@ def messages(notebook) -> list[Message]:
         if cell.cell_type == "markdown" and not _is_written_answer(cell):
             found += [Message(b, grade_id, "markdown") for b in _blocks(cell.source) if b.strip()]
         elif cell.cell_type == "code":
-            found += [Message(text, grade_id, kind) for _, _, text, kind in code_pieces(cell.source)]
+            pieces = code_pieces(cell.source, is_given(cell))
+            found += [Message(text, grade_id, kind) for _, _, text, kind in pieces]
     return found
 
 
@@ -201,6 +212,7 @@ def update_catalog(notebook, title: str, path: Path, language: str) -> Catalog:
     new = template(notebook, title, language)
     if path.is_file():
         catalog = read_catalog(path)
+        new.creation_date = catalog.creation_date  # a catalog whose messages did not change stays as it is
         catalog.update(new, update_header_comment=False)
     else:
         catalog = new
@@ -254,9 +266,9 @@ def _literal_problems(english: str, translated: str) -> list[str]:
 # The translated notebook
 
 
-def _translate_code(source: str, table: dict[tuple[str, str | None], str]) -> str:
+def _translate_code(source: str, table: dict[tuple[str, str | None], str], given: bool) -> str:
     out, last = [], 0
-    for start, end, text, _ in code_pieces(source):
+    for start, end, text, _ in code_pieces(source, given):
         out += [source[last:start], table[(text, None)]]
         last = end
     return "".join(out) + source[last:]
@@ -284,7 +296,7 @@ def translate_notebook(notebook, title: str, catalog: Catalog):
         if cell.cell_type == "markdown" and not _is_written_answer(cell):
             cell.source = _translate_markdown(cell.source, table)
         elif cell.cell_type == "code":
-            cell.source = _translate_code(cell.source, table)
+            cell.source = _translate_code(cell.source, table, is_given(cell))
     return translated
 
 
