@@ -6,8 +6,9 @@ What a student reads is translated through a gettext catalog beside it,
 
 - each paragraph (block between blank lines) of a locked markdown cell;
 - in code cells, outside solution and hidden-test regions: docstrings, the message of each
-  ``assert``, the text ``print`` shows, and comments; in a locked cell that is neither an answer
-  nor a test (the setup), also the text values of a dict (A4's metric definitions).
+  ``assert`` or raised exception, the text ``print`` shows, figure titles and axis labels, and
+  comments; in a locked cell that is neither an answer nor a test (the setup), also the text
+  values of a dict (A4's metric definitions).
 
 :func:`translate_notebook` swaps exactly those pieces and nothing else: the cells, their order,
 their nbgrader metadata (grade ids, points), the code, the solutions, the rubrics (instructors
@@ -39,6 +40,7 @@ TITLE_CONTEXT = "assignment title"
 BLOCK_SEPARATOR = re.compile(r"\n{2,}")
 REGION = re.compile(r"###\s*BEGIN (SOLUTION|HIDDEN TESTS)\b.*?###\s*END \1[^\n]*", re.DOTALL)
 MARKER_COMMENT = re.compile(r"#+\s*(BEGIN|END) (SOLUTION|HIDDEN TESTS)")
+FIGURE_TEXT = {"set_title", "set_xlabel", "set_ylabel", "suptitle"}  # methods whose text a reader sees
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 # The text nbgrader puts in a written-answer cell of the release, in each language.
 TEXT_STUB = {"en": "YOUR ANSWER HERE", "id": "TULIS JAWABAN ANDA DI SINI"}
@@ -109,8 +111,16 @@ def _has_words(text: str) -> bool:
     return bool(re.search(r"[^\W\d_]{2,}\s+[^\W\d_]", text))
 
 
+def _shows_text(function: ast.expr) -> bool:
+    """print(...), or a figure's title or axis label (ax.set_title(...), fig.suptitle(...))."""
+    if isinstance(function, ast.Name):
+        return function.id == "print"
+    return isinstance(function, ast.Attribute) and function.attr in FIGURE_TEXT
+
+
 def _literal_nodes(tree: ast.AST, given: bool = False) -> list[ast.expr]:
-    """Docstrings, assert messages and the strings passed to print(); in a ``given`` cell (locked,
+    """Docstrings, assert messages, the message of a raised exception, the strings passed to print()
+    and a figure's title and axis labels; in a ``given`` cell (locked,
     neither an answer nor a test, e.g. the setup) also the text values of a dict (descriptions)."""
     found: list[ast.expr] = []
     for node in ast.walk(tree):
@@ -126,7 +136,9 @@ def _literal_nodes(tree: ast.AST, given: bool = False) -> list[ast.expr]:
                 found.append(first.value)
         elif isinstance(node, ast.Assert) and node.msg is not None:
             found.append(node.msg)
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print":
+        elif isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+            found += list(node.exc.args)  # raise AssertionError("...")
+        elif isinstance(node, ast.Call) and _shows_text(node.func):
             found += list(node.args)
     return [n for n in found if isinstance(n, (ast.Constant, ast.JoinedStr))]
 
