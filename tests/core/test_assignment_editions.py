@@ -174,3 +174,17 @@ def test_a_translated_message_must_stay_the_same_kind_of_literal():
     assert editions._literal_problems('f"no column {_col!r}"', 'f"tidak ada kolom"')
     assert editions._literal_problems('"a message"', "pesan tanpa tanda kutip")
     assert editions._literal_problems('"a message"', 'f"pesan {x}"')
+
+
+def test_an_edition_id_names_its_english_assignment_without_reading_files():
+    from diplomacy_course.grading.feedback import FEEDBACK_TEXTS, language_of
+
+    assert [catalog.english_id(a) for a in ("a1-id", "a4-id", "a1", "a9-id", "practice")] == [
+        "a1",
+        "a4",
+        "a1",
+        "a9-id",
+        "practice",
+    ]
+    assert [language_of(a) for a in ("a1-id", "a1", "practice-id")] == ["id", "en", "en"]
+    assert set(editions.LANGUAGES) <= set(FEEDBACK_TEXTS)

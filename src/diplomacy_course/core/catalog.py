@@ -87,6 +87,14 @@ def editions_of(assignment: Assignment, root: Path | None = None) -> list[Assign
     return [assignment] + [edition(assignment, language, root) for language in languages]
 
 
+def english_id(assignment_id: str) -> str:
+    """The English assignment an nbgrader assignment id names: "a1" for "a1-id" (no file is read)."""
+    from diplomacy_course.core import editions
+
+    english, _, language = assignment_id.rpartition("-")
+    return english if english in ASSIGNMENTS and language in editions.LANGUAGES else assignment_id
+
+
 def get(assignment_id: str, root: Path | None = None) -> Assignment:
     """An assignment by id: "a1", or an edition such as "a1-id" (when its catalog exists)."""
     english_id, _, language = assignment_id.partition("-")

@@ -56,10 +56,7 @@ class StudentGrades:
 
 def english_id(assignment_id: str) -> str:
     """The assignment an nbgrader assignment is an edition of (``a1-id`` -> ``a1``), else itself."""
-    try:
-        return catalog.get(assignment_id).english_id
-    except KeyError:
-        return assignment_id
+    return catalog.english_id(assignment_id)
 
 
 def _title(assignment_id: str) -> str:

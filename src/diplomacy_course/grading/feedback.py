@@ -15,6 +15,8 @@ import re
 
 from nbgrader.preprocessors import NbGraderPreprocessor
 
+from diplomacy_course.core import catalog
+
 HIDDEN_REGION = re.compile(r"[ \t]*###\s*BEGIN HIDDEN TESTS.*?###\s*END HIDDEN TESTS[^\n]*\n?", re.DOTALL)
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 # IPython marks the line that raised with an arrow and its number: "----> 7 assert ..."
@@ -40,8 +42,9 @@ FEEDBACK_TEXTS = {
 
 def language_of(assignment_id: str) -> str:
     """The language of an nbgrader assignment: ``a1-id`` is the Indonesian edition of ``a1``."""
-    suffix = assignment_id.rpartition("-")[2] if "-" in assignment_id else ""
-    return suffix if suffix in FEEDBACK_TEXTS else "en"
+    if catalog.english_id(assignment_id) == assignment_id:
+        return "en"
+    return assignment_id.rpartition("-")[2]
 
 
 def _hidden_lines(source: str) -> set[str]:
