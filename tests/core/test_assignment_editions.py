@@ -188,3 +188,15 @@ def test_an_edition_id_names_its_english_assignment_without_reading_files():
     ]
     assert [language_of(a) for a in ("a1-id", "a1", "practice-id")] == ["id", "en", "en"]
     assert set(editions.LANGUAGES) <= set(FEEDBACK_TEXTS)
+
+
+@pytest.mark.slow
+def test_a_release_in_either_language_holds_the_notebook_and_its_data_only(course_copy):
+    """The catalog sits in the English source folder; nbgrader copies that folder's files into
+    the release unless they are ignored, and a catalog is for instructors."""
+    from diplomacy_course.core.release import release
+
+    for assignment_id in ("a1", "a1-id"):
+        assignment = catalog.get(assignment_id, course_copy)
+        released = release(assignment, course_copy)
+        assert sorted(p.name for p in released.iterdir()) == sorted([assignment.notebook, "data"])
