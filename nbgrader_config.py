@@ -30,7 +30,8 @@ for step in ("submitted", "autograded", "feedback", "solution"):
 c.CourseDirectory.db_url = locations.gradebook_url(root)
 # The exchange students fetch from and submit to (a shared volume on a multi-user hub).
 c.Exchange.root = str(locations.exchange_root())
-c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.md.bak"]
+# locales: an assignment's Indonesian catalog (solutions/<a>/locales/) is for instructors, not students.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "*.md.bak", "locales"]
 
 # A runaway cell is interrupted after this many seconds and graded as failed; the notebook
 # goes on with its next cell (nbgrader's default timeout is 30 s; the solutions take a few).

@@ -71,3 +71,19 @@ def test_a_table_is_shown_in_each_language(monkeypatch):
     headings = {"en": "Year", "id": "Tahun"}
     versions = edition_versions(plotting.editions_html(lambda lang: pd.DataFrame({headings[lang]: [2016]})))
     assert "Year" in versions["en"] and "Tahun" in versions["id"] and "Year" not in versions["id"]
+
+
+@pytest.mark.parametrize("key", sorted(key for key in MESSAGES if key.endswith("_title")))
+def test_every_figure_title_says_the_data_are_simulated_in_both_languages(key):
+    assert "(simulated)" in MESSAGES[key]["en"] and "(simulasi)" in MESSAGES[key]["id"], key
+
+
+def test_event_names_months_and_decimals_follow_the_language():
+    import pandas as pd
+
+    assert plotting.event_name("COVID-19 pandemic", "id") == "Pandemi COVID-19"
+    with pytest.raises(KeyError, match="add it to EVENT_NAMES"):
+        plotting.event_name("An event nobody named", "id")
+    assert plotting.month_year(pd.Timestamp("2025-03-01"), "id") == "Maret 2025"
+    assert plotting.month_year(pd.Timestamp("2025-03-01"), "en") == "March 2025"
+    assert (plotting.decimal(12.345, "en"), plotting.decimal(12.345, "id")) == ("12.3", "12,3")

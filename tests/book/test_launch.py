@@ -180,3 +180,24 @@ def test_every_launch_link_in_the_built_book_pulls_the_student_repository(repo, 
             if query["repo"] != [student] or not query["urlpath"][0].startswith(f"lab/tree/{clone_folder}/"):
                 wrong.setdefault(page, []).append(href)
     assert not wrong, f"launch links that do not pull {student}: {wrong}"
+
+
+def test_the_indonesian_edition_opens_the_indonesian_release(repo):
+    """In the Indonesian book, an assignment link opens assignments/<a>-id/ where that edition exists."""
+    from diplomacy_course.book.html_fixes import open_edition_releases
+
+    urls = {a: launch.assignment_url(a, repo) for a in catalog.ASSIGNMENTS}
+    page = nodes.paragraph()
+    for url in urls.values():
+        page += nodes.reference("", "Buka", refuri=url)
+    open_edition_releases(page, "id", repo)
+    opened = [parse_qs(urlsplit(r["refuri"]).query)["urlpath"][0] for r in page.findall(nodes.reference)]
+    for assignment_id, urlpath in zip(urls, opened, strict=True):
+        editions = [a.id for a in catalog.editions_of(catalog.get(assignment_id), repo)]
+        expected = f"{assignment_id}-id" if f"{assignment_id}-id" in editions else assignment_id
+        assert urlpath.endswith(f"/assignments/{expected}/{catalog.get(assignment_id).notebook}")
+        assert (repo / "assignments" / expected / catalog.get(assignment_id).notebook).is_file()
+    assert opened[0].endswith("/assignments/a1-id/measuring-engagement.ipynb")
+    # The English edition and other links are left alone.
+    assert launch.edition_link(urls["a1"], "en", repo) == urls["a1"]
+    assert launch.edition_link("https://example.org/assignments/a1/x.ipynb", "id", repo).endswith("/a1/x.ipynb")

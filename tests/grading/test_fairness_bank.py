@@ -10,6 +10,7 @@ import nbformat
 import pytest
 
 from diplomacy_course.core import nbgrader_runner
+from diplomacy_course.grading.feedback import HIDDEN_REGION
 from tests.support.course import cell_scores, grade, submit_notebooks
 from tests.support.variants import BANK, question_of, read, with_variant
 
@@ -93,3 +94,42 @@ def test_feedback_shows_the_visible_tests_own_message(graded):
         if variant.message not in text:
             missing.append(f"{variant.name}: {variant.message!r}")
     assert not missing, "feedback lost the coaching:\n" + "\n".join(missing)
+
+
+def _hidden_test_lines(solution) -> set[str]:
+    """Lines of the source's hidden-test regions that appear nowhere else in the notebook."""
+    hidden, elsewhere = set(), set()
+    for cell in solution.cells:
+        regions = HIDDEN_REGION.findall(cell.source)
+        hidden |= {line.strip() for region in regions for line in region.splitlines()[1:-1]}
+        elsewhere |= {line.strip() for line in HIDDEN_REGION.sub("", cell.source).splitlines()}
+    return {line for line in hidden - elsewhere if len(line) >= 20}
+
+
+def test_every_feedback_page_is_free_of_hidden_test_text(graded):
+    root, assignments, solutions = graded
+    leaked = []
+    for variant in BANK:
+        assignment = assignments[variant.assignment]
+        page = root / "grading" / "feedback" / _student(variant) / assignment.id / assignment.notebook
+        text = html.unescape(page.with_suffix(".html").read_text())
+        hidden = _hidden_test_lines(solutions[variant.assignment])
+        assert hidden, f"{variant.assignment}: no hidden test found to look for"
+        leaked += [f"{variant.name}: {line!r}" for line in hidden if line in text]
+        if "BEGIN HIDDEN TESTS" in text:
+            leaked.append(f"{variant.name}: a hidden-test marker")
+    assert not leaked, "hidden test text in the feedback:\n" + "\n".join(leaked)
+
+
+def test_every_wrong_variant_is_told_why_in_its_feedback(graded):
+    # A wrong answer caught by a visible test shows that test's coaching; one caught only by a
+    # hidden test shows the hidden-failure notice instead (never the hidden test itself).
+    root, assignments, _ = graded
+    silent = []
+    for variant in (v for v in BANK if not v.correct):
+        assignment = assignments[variant.assignment]
+        page = root / "grading" / "feedback" / _student(variant) / assignment.id / assignment.notebook
+        text = html.unescape(page.with_suffix(".html").read_text())
+        if not variant.message or variant.message not in text:
+            silent.append(f"{variant.name}: expected {variant.message!r}")
+    assert not silent, "\n".join(silent)

@@ -51,6 +51,7 @@ def test_a_failing_visible_test_keeps_its_message_and_hides_the_hidden_lines(ans
     assert error.ename == "AssertionError" and error.evalue == VISIBLE_MESSAGE
     assert VISIBLE_MESSAGE in shown and HIDDEN_FAILURE not in shown
     assert "secret_expected_value_three" not in shown and "_answer > 0" not in cell.source
+    assert "HIDDEN TESTS" not in json.dumps(error), "the traceback quotes a hidden region's marker"
 
 
 def test_a_failing_hidden_test_says_only_that_a_hidden_test_failed():

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import nbformat
 
+from diplomacy_course.grading.feedback import HIDDEN_FAILURE
+
 STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
 
 
@@ -209,6 +211,74 @@ def _a4_goals(audience: str = "Maritimans abroad", deadline: str = "2027-12-31",
         + A4_GOALS
         + "del AUDIENCE, DEADLINE, SOURCE\n"
     )
+
+
+A4_MEASURE_DISPATCH = """def _questions_2025():
+    return comments[comments["is_question"] & comments["commented_at"].between(
+        pd.Timestamp("2025-01-01", tz="UTC"), pd.Timestamp("2026-01-01", tz="UTC"), inclusive="left")]
+
+
+def _reply_hours():
+    answered = _questions_2025().query("replied")
+    return ((answered["replied_at"] - answered["commented_at"]) / pd.Timedelta(hours=1)).median()
+
+
+def _consular_rate():
+    q = _questions_2025().merge(posts[["post_id", "topic"]], on="post_id", how="left")
+    return q.loc[q["topic"].isin(["consular", "crisis"]), "replied"].mean()
+
+
+def _engagement(platform):
+    p = posts[(posts["platform"] == platform) & (posts["posted_at"].dt.year == 2025)]
+    return p[["likes", "shares", "comments"]].sum(axis=1).div(p["followers"]).median()
+
+
+def _asean(platforms):
+    a = audience[(audience["month"] == pd.Timestamp("2025-12-01")) & audience["audience_country"].isin(ASEAN)]
+    return a.loc[a["platform"].isin(platforms), "followers"].sum()
+
+
+def measure(metric_name):
+    how = {
+        "question_reply_rate": lambda: _questions_2025()["replied"].mean(),
+        "median_response_hours": _reply_hours,
+        "consular_question_reply_rate": _consular_rate,
+        "tiktok_median_engagement_rate": lambda: _engagement("tiktok"),
+        "instagram_median_engagement_rate": lambda: _engagement("instagram"),
+        "asean_followers": lambda: _asean(audience["platform"].unique()),
+        "asean_tiktok_followers": lambda: _asean(["tiktok"]),
+        "travel_advice_sessions": lambda: website.query(
+            "section == 'travel_advice' and month.dt.year == 2025")["sessions"].sum(),
+    }
+    if metric_name not in how:
+        raise ValueError(metric_name + " is not a measurable metric")
+    return float(how[metric_name]())
+"""
+
+# The helper-named-rate answer without its ValueError: an unknown name falls through and returns None.
+A4_MEASURE_FORGETS_UNKNOWN_NAMES = (
+    A4_MEASURE_WITH_HELPER_NAMED_RATE.replace("    if metric_name not in MEASURABLE_METRICS:\n", "")
+    .replace('        raise ValueError(f"unknown metric: {metric_name!r}")\n', "")
+    .replace(
+        "    w = website[", '    if metric_name != "travel_advice_sessions":\n        return None\n    w = website['
+    )
+)
+
+A4_GOALS_WITH_MEASURE = """goals = []
+for _metric, _objective, _who, _target, _deadline, _source in [
+    ("consular_question_reply_rate", "Answer the consular and crisis questions citizens ask us",
+     "Maritimans travelling or working abroad", 0.95, "2027-06-30", "comments.csv.gz with posts.csv.gz"),
+    ("asean_followers", "Grow our audience among our ASEAN neighbours",
+     "young people in ASEAN member states", None, "2028-12-31", "audience.csv"),
+    ("travel_advice_sessions", "Make sure travellers read current travel advice",
+     "Maritiman travellers before a trip", None, "2028-12-31", "website.csv"),
+]:
+    _baseline = measure(_metric)
+    goals.append({"objective": _objective, "target_audience": _who, "metric": _metric,
+                  "baseline": round(_baseline, 3) if _baseline < 1 else _baseline,
+                  "target": _target if _target is not None else round(1.5 * _baseline),
+                  "deadline": _deadline, "data_source": _source})
+"""
 
 
 BANK: tuple[Variant, ...] = (
@@ -570,5 +640,559 @@ BANK: tuple[Variant, ...] = (
         '                                 "response_rate": response_rate(_q, "year"),\n'
         '                                 "median_hours": median_response_hours(_q, "year")})\n',
         correct=True,
+    ),
+    # ---- Added for issue #15 (7): every answer cell has two other correct styles and two plausible mistakes.
+    # A1 Q2: a stated format then a time zone; a function that parses its input in place.
+    Variant(
+        "a1-parse-format-localize",
+        "a1",
+        "parse_posted_at",
+        "def parse_posted_at(df):\n    out = df.copy()\n"
+        '    out["posted_at"] = pd.to_datetime(out["posted_at"], format="%Y-%m-%dT%H:%M:%SZ").dt.tz_localize("UTC")\n'
+        "    return out\n",
+        correct=True,
+    ),
+    Variant(
+        "a1-parse-in-place",
+        "a1",
+        "parse_posted_at",
+        'def parse_posted_at(df):\n    df["posted_at"] = pd.to_datetime(df["posted_at"], utc=True)\n    return df\n',
+        correct=False,
+        message="parse_posted_at changed its input; parse a copy",
+    ),
+    # A1 Q3: a normalised cross-table; zeros taken for missing values.
+    Variant(
+        "a1-missing-crosstab",
+        "a1",
+        "missing_impressions",
+        'missing_impressions = pd.crosstab(posts["platform"], posts["impressions"].isna(), normalize="index")[True]\n',
+        correct=True,
+    ),
+    Variant(
+        "a1-missing-zeros",
+        "a1",
+        "missing_impressions",
+        'missing_impressions = posts["impressions"].eq(0).groupby(posts["platform"]).mean()\n',
+        correct=False,
+        message="are NaNs counted as missing?",
+    ),
+    # A1 Q4: .loc with a date string; every platform's old views removed.
+    Variant(
+        "a1-harmonise-loc-string-date",
+        "a1",
+        "harmonise_views",
+        "def harmonise_views(df):\n    out = df.copy()\n"
+        '    before = out["posted_at"] < "2021-07-01T00:00:00+00:00"\n'
+        '    out.loc[(out["platform"] == "instagram") & before, "video_views"] = None\n    return out\n',
+        correct=True,
+    ),
+    Variant(
+        "a1-harmonise-every-platform",
+        "a1",
+        "harmonise_views",
+        "def harmonise_views(df):\n    out = df.copy()\n"
+        '    out.loc[out["posted_at"] < pd.Timestamp("2021-07-01", tz="UTC"), "video_views"] = np.nan\n'
+        "    return out\n",
+        correct=False,
+        message="only Instagram changed its definition: keep other platforms' views",
+    ),
+    # A1 Q5: assign with keyword arguments; a rate per follower.
+    Variant(
+        "a1-kaushik-assign",
+        "a1",
+        "add_kaushik_rates",
+        "def add_kaushik_rates(df):\n"
+        '    thousands = df["followers"] / 1_000\n'
+        '    return df.assign(applause_rate=df["likes"] / thousands, amplification_rate=df["shares"] / thousands,\n'
+        '                     conversation_rate=df["comments"] / thousands)\n',
+        correct=True,
+    ),
+    Variant(
+        "a1-kaushik-per-follower",
+        "a1",
+        "add_kaushik_rates",
+        "def add_kaushik_rates(df):\n    out = df.copy()\n"
+        '    out["applause_rate"] = out["likes"] / out["followers"]\n'
+        '    out["amplification_rate"] = out["shares"] / out["followers"]\n'
+        '    out["conversation_rate"] = out["comments"] / out["followers"]\n    return out\n',
+        correct=False,
+        message="not per follower: multiply the share by 1,000",
+    ),
+    # A1 Q6: Series.div on the nullable impressions; likes alone.
+    Variant(
+        "a1-engagement-div-nullable",
+        "a1",
+        "add_engagement_rates",
+        "def add_engagement_rates(df):\n    out = df.copy()\n"
+        '    total = out["likes"].add(out["shares"]).add(out["comments"])\n'
+        '    out["er_followers"] = total.div(out["followers"])\n'
+        '    out["er_impressions"] = total.div(out["impressions"])\n    return out\n',
+        correct=True,
+    ),
+    Variant(
+        "a1-engagement-likes-only",
+        "a1",
+        "add_engagement_rates",
+        "def add_engagement_rates(df):\n"
+        '    return df.assign(er_followers=df["likes"] / df["followers"],\n'
+        '                     er_impressions=df["likes"] / df["impressions"].astype(float))\n',
+        correct=False,
+        message="engagements are likes + shares + comments, not likes alone",
+    ),
+    # A1 Q7: agg with a dict; the platform hard-coded instead of `by`.
+    Variant(
+        "a1-median-agg-dict",
+        "a1",
+        "median_rates",
+        'def median_rates(df, by):\n    return df.groupby(by).agg({rate: "median" for rate in RATES})\n',
+        correct=True,
+    ),
+    Variant(
+        "a1-median-ignores-by",
+        "a1",
+        "median_rates",
+        'def median_rates(df, by):\n    return df.groupby("platform")[RATES].median()\n',
+        correct=False,
+        message="group by the column named in `by`",
+    ),
+    # A1 Q9: pandas' own plotting; no x-axis label (pandas labels only the y axis here).
+    Variant(
+        "a1-figure-pandas-plot",
+        "a1",
+        "engagement_figure",
+        "_tiktok = rated[rated['platform'] == 'tiktok'].groupby('topic')['er_followers'].median().sort_values()\n"
+        "ax = (_tiktok * 100).plot.barh(title='TikTok: median engagement rate by followers, by topic')\n"
+        "ax.set_xlabel('median engagement rate (% of followers)')\nfig = ax.figure\n",
+        correct=True,
+    ),
+    Variant(
+        "a1-figure-pandas-no-xlabel",
+        "a1",
+        "engagement_figure",
+        "_tiktok = rated[rated['platform'] == 'tiktok'].groupby('topic')['er_followers'].median().sort_values()\n"
+        "ax = (_tiktok * 100).plot.barh(title='TikTok: median engagement rate by followers, by topic')\n"
+        "fig = ax.figure\n",
+        correct=False,
+        message="every axis with data needs an x-axis label",
+    ),
+    # A2 Q1: mode per country; a Counter per country; the last account's zone; a Series, not a dict.
+    Variant(
+        "a2-zones-mode",
+        "a2",
+        "audience_timezones",
+        "def audience_timezones(accounts):\n"
+        '    return accounts.groupby("country_code")["timezone"].agg(lambda z: z.mode().iloc[0]).to_dict()\n',
+        correct=True,
+    ),
+    Variant(
+        "a2-zones-counter",
+        "a2",
+        "audience_timezones",
+        "from collections import Counter, defaultdict\n\n\ndef audience_timezones(accounts):\n"
+        "    seen = defaultdict(Counter)\n"
+        '    for country, zone in zip(accounts["country_code"], accounts["timezone"]):\n'
+        "        seen[country][zone] += 1\n"
+        "    return {country: zones.most_common(1)[0][0] for country, zones in seen.items()}\n",
+        correct=True,
+    ),
+    Variant(
+        "a2-zones-last-account",
+        "a2",
+        "audience_timezones",
+        'def audience_timezones(accounts):\n    return dict(zip(accounts["country_code"], accounts["timezone"]))\n',
+        correct=False,
+        message=HIDDEN_FAILURE,
+    ),
+    Variant(
+        "a2-zones-series",
+        "a2",
+        "audience_timezones",
+        "def audience_timezones(accounts):\n"
+        '    return accounts.groupby("country_code")["timezone"].agg(lambda z: z.value_counts().index[0])\n',
+        correct=False,
+        message="audience_timezones should return a dict",
+    ),
+    # A2 Q2: row by row; zone by zone with concat; the UTC clock; the UTC weekday.
+    Variant(
+        "a2-local-apply-rows",
+        "a2",
+        "add_local_time",
+        "def add_local_time(df, zones):\n    out = df.copy()\n"
+        '    out["local_time"] = pd.to_datetime(out.apply(\n'
+        '        lambda row: row["posted_at"].tz_convert(zones[row["target_country"]]).tz_localize(None), axis=1))\n'
+        '    out["local_hour"] = out["local_time"].dt.hour\n'
+        '    out["local_weekday"] = out["local_time"].dt.weekday\n    return out\n',
+        correct=True,
+    ),
+    Variant(
+        "a2-local-concat-zones",
+        "a2",
+        "add_local_time",
+        "def add_local_time(df, zones):\n    parts = []\n"
+        '    for zone, rows in df.groupby(df["target_country"].map(zones)):\n'
+        '        parts.append(rows["posted_at"].dt.tz_convert(zone).dt.tz_localize(None))\n'
+        "    local_time = pd.concat(parts).reindex(df.index)\n"
+        "    return df.assign(local_time=local_time, local_hour=local_time.dt.hour,\n"
+        "                     local_weekday=local_time.dt.weekday)\n",
+        correct=True,
+    ),
+    Variant(
+        "a2-local-utc-clock",
+        "a2",
+        "add_local_time",
+        "def add_local_time(df, zones):\n    out = df.copy()\n"
+        '    out["local_time"] = out["posted_at"].dt.tz_localize(None)\n'
+        '    out["local_hour"] = out["posted_at"].dt.hour\n'
+        '    out["local_weekday"] = out["posted_at"].dt.weekday\n    return out\n',
+        correct=False,
+        message="local_hour is still the UTC hour",
+    ),
+    Variant(
+        "a2-local-utc-weekday",
+        "a2",
+        "add_local_time",
+        "def add_local_time(df, zones):\n    out = df.copy()\n"
+        '    local = pd.Series(pd.NaT, index=out.index, dtype="datetime64[us]")\n'
+        '    for country, rows in out.groupby("target_country").groups.items():\n'
+        '        local.loc[rows] = out.loc[rows, "posted_at"].dt.tz_convert(zones[country]).dt.tz_localize(None)\n'
+        '    out["local_time"] = local\n'
+        '    out["local_hour"] = local.dt.hour\n'
+        '    out["local_weekday"] = out["posted_at"].dt.weekday\n    return out\n',
+        correct=False,
+        message="the weekday must be the local one",
+    ),
+    # A2 Q3: a comparison per group; the result left unsorted.
+    Variant(
+        "a2-waking-apply",
+        "a2",
+        "waking_share",
+        'waking_share = local.groupby("target_country")["local_hour"].apply(lambda h: ((h >= 7) & (h < 22)).mean())'
+        ".sort_values()\n",
+        correct=True,
+    ),
+    Variant(
+        "a2-waking-unsorted",
+        "a2",
+        "waking_share",
+        'waking_share = local["local_hour"].between(7, 21).groupby(local["target_country"]).mean()\n',
+        correct=False,
+        message="sort waking_share from the lowest share to the highest",
+    ),
+    # A2 Q5: a dict comprehension over the hours; medians by UTC hour.
+    Variant(
+        "a2-hourly-comprehension",
+        "a2",
+        "hourly_engagement",
+        'hourly_engagement = pd.Series({h: local.loc[local["local_hour"] == h, "engagement_index"].median()\n'
+        "                               for h in range(24)})\n",
+        correct=True,
+    ),
+    Variant(
+        "a2-hourly-utc",
+        "a2",
+        "hourly_engagement",
+        'hourly_engagement = local.groupby(local["posted_at"].dt.hour)["engagement_index"].median()\n',
+        correct=False,
+        message="these medians are by UTC hour",
+    ),
+    # A2 Q6: text slicing with apply; dates with where; every month added up; rows counted.
+    Variant(
+        "a2-abroad-text-apply",
+        "a2",
+        "abroad_share",
+        '_dec = audience[audience["month"].str.endswith("-12-01")]\n'
+        '_by_year = _dec.groupby(_dec["month"].str[:4].astype(int))\n'
+        'abroad_share = _by_year.apply(lambda g: g.loc[g["audience_country"] != "XM", "followers"].sum()\n'
+        '                                        / g["followers"].sum())\n',
+        correct=True,
+    ),
+    Variant(
+        "a2-abroad-dates-where",
+        "a2",
+        "abroad_share",
+        '_when = pd.to_datetime(audience["month"])\n'
+        "_dec = audience[_when.dt.month == 12]\n"
+        "_year = _when[_when.dt.month == 12].dt.year\n"
+        '_abroad = _dec["followers"].where(_dec["audience_country"].ne("XM"), 0)\n'
+        'abroad_share = _abroad.groupby(_year).sum() / _dec["followers"].groupby(_year).sum()\n',
+        correct=True,
+    ),
+    Variant(
+        "a2-abroad-every-month",
+        "a2",
+        "abroad_share",
+        '_year = pd.to_datetime(audience["month"]).dt.year\n'
+        '_abroad = audience["followers"].where(audience["audience_country"] != "XM", 0)\n'
+        'abroad_share = _abroad.groupby(_year).sum() / audience["followers"].groupby(_year).sum()\n',
+        correct=False,
+        message=HIDDEN_FAILURE,
+    ),
+    Variant(
+        "a2-abroad-rows",
+        "a2",
+        "abroad_share",
+        '_dec = audience[pd.to_datetime(audience["month"]).dt.month == 12]\n'
+        'abroad_share = _dec["audience_country"].ne("XM").groupby(pd.to_datetime(_dec["month"]).dt.year).mean()\n',
+        correct=False,
+        message=HIDDEN_FAILURE,
+    ),
+    # A2 Q7: groupby then unstack; crosstab with values; means; hours as rows.
+    Variant(
+        "a2-heat-unstack",
+        "a2",
+        "heat",
+        'heat = local.groupby(["local_weekday", "local_hour"])["engagement_index"].median().unstack()\n',
+        correct=True,
+    ),
+    Variant(
+        "a2-heat-crosstab",
+        "a2",
+        "heat",
+        'heat = pd.crosstab(local["local_weekday"], local["local_hour"], values=local["engagement_index"],\n'
+        '                   aggfunc="median")\n',
+        correct=True,
+    ),
+    Variant(
+        "a2-heat-means",
+        "a2",
+        "heat",
+        'heat = local.pivot_table(index="local_weekday", columns="local_hour", values="engagement_index",\n'
+        '                         aggfunc="mean")\n',
+        correct=False,
+        message=HIDDEN_FAILURE,
+    ),
+    Variant(
+        "a2-heat-transposed",
+        "a2",
+        "heat",
+        'heat = local.pivot_table(index="local_hour", columns="local_weekday", values="engagement_index",\n'
+        '                         aggfunc="median")\n',
+        correct=False,
+        message="heat should have 7 rows (weekdays) and 24 columns (hours)",
+    ),
+    # A2 Q8: matshow on a figure made by hand; no y-axis label.
+    Variant(
+        "a2-heatmap-matshow",
+        "a2",
+        "heatmap_figure",
+        "fig = plt.figure(figsize=(10, 4))\nax = fig.add_subplot()\n"
+        "_shown = ax.matshow(heat_table.to_numpy(dtype=float))\n"
+        "ax.set_yticks(range(7), heat_table.index)\nax.set_xlabel('local hour')\nax.set_ylabel('weekday')\n"
+        "ax.set_title('Median engagement index, weekday by local hour')\n"
+        "fig.colorbar(_shown, ax=ax, label='median engagement index')\n",
+        correct=True,
+    ),
+    Variant(
+        "a2-heatmap-no-ylabel",
+        "a2",
+        "heatmap_figure",
+        "fig, ax = plt.subplots()\n_image = ax.imshow(heat_table.to_numpy(dtype=float), aspect='auto')\n"
+        "ax.set_xlabel('local hour')\nax.set_title('Engagement by weekday and hour')\n"
+        "fig.colorbar(_image, ax=ax, label='median engagement index')\n",
+        correct=False,
+        message="label the y axis",
+    ),
+    # A3 Q1: a loop over the years; percentages.
+    Variant(
+        "a3-remote-loop",
+        "a3",
+        "q1_remote_share_by_year",
+        "def remote_share_by_year(meetings):\n    shares = {}\n"
+        '    for year in sorted(meetings["date"].dt.year.unique()):\n'
+        '        formats = meetings.loc[meetings["date"].dt.year == year, "format"]\n'
+        '        shares[int(year)] = formats.isin(["virtual", "hybrid"]).sum() / len(formats)\n'
+        "    return pd.Series(shares)\n",
+        correct=True,
+    ),
+    Variant(
+        "a3-remote-percent",
+        "a3",
+        "q1_remote_share_by_year",
+        "def remote_share_by_year(meetings):\n"
+        '    remote = meetings["format"].isin(["virtual", "hybrid"])\n'
+        '    return remote.groupby(meetings["date"].dt.year).mean() * 100\n',
+        correct=False,
+        message="the shares should be between 0 and 1, not percentages",
+    ),
+    # A3 Q2: pd.cut into periods; a loop over date strings; yearly shares averaged; percentages.
+    Variant(
+        "a3-period-cut",
+        "a3",
+        "q2_remote_share_by_period",
+        '_period = pd.cut(meetings["date"], [pd.Timestamp("1900-01-01"), pd.Timestamp("2020-01-01"),\n'
+        '                                    pd.Timestamp("2022-01-01"), pd.Timestamp("2100-01-01")],\n'
+        '                 right=False, labels=["before", "pandemic", "after"])\n'
+        'remote_share_by_period = (meetings["format"] != "in_person").groupby(_period, observed=True)'
+        ".mean().to_dict()\n",
+        correct=True,
+    ),
+    Variant(
+        "a3-period-loop",
+        "a3",
+        "q2_remote_share_by_period",
+        "remote_share_by_period = {}\n"
+        'for _name, _from, _to in [("before", "1900-01-01", "2020-01-01"), ("pandemic", "2020-01-01", "2022-01-01"),\n'
+        '                         ("after", "2022-01-01", "2100-01-01")]:\n'
+        '    _m = meetings[(meetings["date"] >= _from) & (meetings["date"] < _to)]\n'
+        '    remote_share_by_period[_name] = (_m["format"] != "in_person").mean()\n',
+        correct=True,
+    ),
+    Variant(
+        "a3-period-mean-of-years",
+        "a3",
+        "q2_remote_share_by_period",
+        '_yearly = meetings["format"].isin(["virtual", "hybrid"]).groupby(meetings["date"].dt.year).mean()\n'
+        'remote_share_by_period = {"before": _yearly[_yearly.index < 2020].mean(),\n'
+        '                          "pandemic": _yearly[(_yearly.index >= 2020) & (_yearly.index <= 2021)].mean(),\n'
+        '                          "after": _yearly[_yearly.index >= 2022].mean()}\n',
+        correct=False,
+        message=HIDDEN_FAILURE,
+    ),
+    Variant(
+        "a3-period-percent",
+        "a3",
+        "q2_remote_share_by_period",
+        '_remote = meetings["format"].isin(["virtual", "hybrid"])\n_year = meetings["date"].dt.year\n'
+        'remote_share_by_period = {"before": 100 * _remote[_year < 2020].mean(),\n'
+        '                          "pandemic": 100 * _remote[_year.between(2020, 2021)].mean(),\n'
+        '                          "after": 100 * _remote[_year >= 2022].mean()}\n',
+        correct=False,
+        message="value should be a share between 0 and 1",
+    ),
+    # A3 Q3: sum over size; percentages.
+    Variant(
+        "a3-rate-sum-over-count",
+        "a3",
+        "q3_response_rate",
+        "def response_rate(comments, by):\n"
+        '    questions = comments[comments["is_question"]]\n'
+        '    return questions.groupby(by)["replied"].agg(lambda replied: replied.sum() / len(replied))\n',
+        correct=True,
+    ),
+    Variant(
+        "a3-rate-percent",
+        "a3",
+        "q3_response_rate",
+        "def response_rate(comments, by):\n"
+        '    return 100 * comments[comments["is_question"]].groupby(by)["replied"].mean()\n',
+        correct=False,
+        message="the response rate should be a share of questions, between 0 and 1",
+    ),
+    # A3 Q4: a pivot table of hours; every answered comment, questions or not.
+    Variant(
+        "a3-hours-pivot",
+        "a3",
+        "q4_median_response_hours",
+        "def median_response_hours(comments, by):\n"
+        '    answered = comments.query("is_question and replied")\n'
+        '    answered = answered.assign(hours=(answered["replied_at"] - answered["commented_at"]).dt.total_seconds()'
+        " / 3600)\n"
+        '    return answered.pivot_table(index=by, values="hours", aggfunc="median")["hours"]\n',
+        correct=True,
+    ),
+    Variant(
+        "a3-hours-every-comment",
+        "a3",
+        "q4_median_response_hours",
+        "def median_response_hours(comments, by):\n"
+        '    answered = comments[comments["replied"]]\n'
+        '    hours = (answered["replied_at"] - answered["commented_at"]) / pd.Timedelta(hours=1)\n'
+        "    return hours.groupby(answered[by]).median()\n",
+        correct=False,
+        message="leave out comments that are not questions",
+    ),
+    # A3 Q5: a loop over the years; every comment counted as a question; mean hours.
+    Variant(
+        "a3-dialogue-loop",
+        "a3",
+        "q5_dialogue_by_year",
+        "_rows = []\n"
+        '_questions = comments[comments["is_question"]]\n'
+        'for _year, _g in _questions.groupby(_questions["commented_at"].dt.year):\n'
+        '    _a = _g[_g["replied"]]\n'
+        '    _rows.append({"year": int(_year), "questions": len(_g), "response_rate": _g["replied"].mean(),\n'
+        '                  "median_hours": ((_a["replied_at"] - _a["commented_at"]).dt.total_seconds() / 3600)'
+        ".median()})\n"
+        'dialogue_by_year = pd.DataFrame(_rows).set_index("year")\n',
+        correct=True,
+    ),
+    Variant(
+        "a3-dialogue-every-comment",
+        "a3",
+        "q5_dialogue_by_year",
+        '_year = comments["commented_at"].dt.year\n'
+        '_q = comments[comments["is_question"]]\n'
+        '_a = _q[_q["replied"]]\n'
+        'dialogue_by_year = pd.DataFrame({"questions": comments.groupby(_year).size(),\n'
+        '                                 "response_rate": _q.groupby(_year)["replied"].mean(),\n'
+        '                                 "median_hours": ((_a["replied_at"] - _a["commented_at"])'
+        " / pd.Timedelta(hours=1)).groupby(_year).median()})\n",
+        correct=False,
+        message="the yearly numbers of questions should add up to all the questions",
+    ),
+    Variant(
+        "a3-dialogue-mean-hours",
+        "a3",
+        "q5_dialogue_by_year",
+        '_q = comments[comments["is_question"]].assign(year=comments["commented_at"].dt.year)\n'
+        '_q["hours"] = (_q["replied_at"] - _q["commented_at"]) / pd.Timedelta(hours=1)\n'
+        'dialogue_by_year = _q.groupby("year").agg(questions=("comment_id", "size"),\n'
+        '                                          response_rate=("replied", "mean"),\n'
+        '                                          median_hours=("hours", "mean"))\n',
+        correct=False,
+        message=HIDDEN_FAILURE,
+    ),
+    # A3 Q6: half-open between; every comment counted.
+    Variant(
+        "a3-window-between-left",
+        "a3",
+        "q6_window_summary",
+        "def window_summary(posts, comments, start, stop):\n"
+        '    n_posts = int(posts["posted_at"].between(start, stop, inclusive="left").sum())\n'
+        '    q = comments[comments["is_question"] & comments["commented_at"].between(start, stop, inclusive="left")]\n'
+        '    hours = (q["replied_at"] - q["commented_at"]).dt.total_seconds() / 3600\n'
+        '    return dict(posts=n_posts, questions=len(q), response_rate=q["replied"].sum() / len(q),\n'
+        "                median_response_hours=hours[q['replied']].median())\n",
+        correct=True,
+    ),
+    Variant(
+        "a3-window-every-comment",
+        "a3",
+        "q6_window_summary",
+        "def window_summary(posts, comments, start, stop):\n"
+        '    in_posts = posts[(posts["posted_at"] >= start) & (posts["posted_at"] < stop)]\n'
+        '    c = comments[(comments["commented_at"] >= start) & (comments["commented_at"] < stop)]\n'
+        '    answered = c[c["replied"]]\n'
+        '    hours = (answered["replied_at"] - answered["commented_at"]) / pd.Timedelta(hours=1)\n'
+        '    return {"posts": len(in_posts), "questions": len(c), "response_rate": float(c["replied"].mean()),\n'
+        '            "median_response_hours": float(hours.median())}\n',
+        correct=False,
+        message="count only comments that are questions",
+    ),
+    # A4 Q1: a table of small functions; no ValueError for an unknown name.
+    Variant(
+        "a4-measure-dispatch-table",
+        "a4",
+        "q1_measure",
+        A4_MEASURE_DISPATCH,
+        correct=True,
+    ),
+    Variant(
+        "a4-measure-no-valueerror",
+        "a4",
+        "q1_measure",
+        A4_MEASURE_FORGETS_UNKNOWN_NAMES,
+        correct=False,
+        message="measure should raise a ValueError for a name not in MEASURABLE_METRICS",
+    ),
+    # A4 Q2: other metrics, baselines from measure(), one rounded; a misspelt key.
+    Variant("a4-goals-with-measure", "a4", "q2_goals", A4_GOALS_WITH_MEASURE, correct=True),
+    Variant(
+        "a4-goals-misspelt-key",
+        "a4",
+        "q2_goals",
+        A4_GOALS_WITH_MEASURE.replace('"data_source": _source', '"datasource": _source'),
+        correct=False,
+        message="should have exactly the keys",
     ),
 )

@@ -12,6 +12,9 @@
   the instructor repository, which holds the solutions. Each button's URL is rebuilt with
   :func:`diplomacy_course.book.launch.nbgitpuller_url`, which pulls the student repository
   (``course.student_repository`` in ``_config.yml``), like the assignment page's links.
+- **Assignment links in the Indonesian edition.** The translated page keeps the English page's link,
+  which opens ``assignments/a1/``; in the Indonesian edition each such link opens the Indonesian
+  release ``assignments/a1-id/`` instead (:func:`diplomacy_course.book.launch.edition_link`).
 
 Enabled in ``_config.yml`` (``sphinx: extra_extensions``); tests/book/test_browser.py checks the result.
 """
@@ -62,8 +65,16 @@ def pull_student_repository(buttons: list[dict], root: Path) -> None:
             button["url"] = launch.nbgitpuller_url(pulled_path(button["url"]), root=root)
 
 
+def open_edition_releases(doctree: nodes.Node, language: str, root: Path) -> None:
+    for reference in doctree.findall(nodes.reference):
+        uri = reference.get("refuri", "")
+        if HUB_PULL in uri:
+            reference["refuri"] = launch.edition_link(uri, language, root)
+
+
 def _on_doctree_read(app, doctree) -> None:
     unescape_link_urls(doctree)
+    open_edition_releases(doctree, app.config.language or "en", Path(app.srcdir))
 
 
 def _on_page_context(app, pagename, templatename, context, doctree) -> None:

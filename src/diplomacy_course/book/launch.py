@@ -157,3 +157,27 @@ def write_launch_links(root: Path | None = None, *, check: bool = False) -> bool
     if new != old and not check:
         page.write_text(new, "utf-8")
     return new != old
+
+
+# The release folder in a hub link's urlpath: ".../assignments/a1/measuring-engagement.ipynb".
+RELEASED_NOTEBOOK = re.compile(r"(?<=/assignments/)(a\d+)(?=/)")
+
+
+def edition_link(url: str, language: str, root: Path | None = None) -> str:
+    """A hub link to an assignment's release, turned to the release of its edition in ``language``.
+
+    The Indonesian book's assignment links open ``assignments/a1-id/`` rather than ``a1/``, for each
+    assignment that has an Indonesian edition (a catalog in ``solutions/<a>/locales/``); other links
+    are returned unchanged."""
+    from diplomacy_course.core import catalog
+
+    if language == "en" or "/hub/user-redirect/git-pull?" not in url:
+        return url
+
+    def to_edition(match: re.Match) -> str:
+        try:
+            return catalog.get(f"{match.group(1)}-{language}", root).id
+        except KeyError:
+            return match.group(1)
+
+    return RELEASED_NOTEBOOK.sub(to_edition, url)

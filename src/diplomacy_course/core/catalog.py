@@ -7,7 +7,7 @@ what nbgrader does not know: the title, the chapters it builds on, and which
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from diplomacy_course.core import locations
@@ -19,6 +19,13 @@ class Assignment:
     title: str
     notebook: str
     data_files: tuple[str, ...]
+    language: str = "en"
+    original_id: str = ""  # an edition's English assignment ("a1" for "a1-id"); empty for the English one
+
+    @property
+    def english_id(self) -> str:
+        """The assignment this is an edition of: the id under which the LMS and the export know it."""
+        return self.original_id or self.id
 
     @property
     def notebook_id(self) -> str:
@@ -55,12 +62,55 @@ ASSIGNMENTS: dict[str, Assignment] = {
 }
 
 
-def get(assignment_id: str) -> Assignment:
+def edition(assignment: Assignment, language: str, root: Path | None = None) -> Assignment:
+    """The assignment in another language: nbgrader's assignment ``<id>-<language>``, generated
+    from the English source and ``solutions/<id>/locales/<language>.po`` (see core/editions.py)."""
+    from diplomacy_course.core import editions
+
+    if language == "en":
+        return assignment
+    title = editions.translated_title(assignment.source_dir(root), assignment.title, language)
+    return replace(
+        assignment, id=f"{assignment.id}-{language}", title=title, language=language, original_id=assignment.id
+    )
+
+
+def editions_of(assignment: Assignment, root: Path | None = None) -> list[Assignment]:
+    """The assignment and each translated edition that has a catalog."""
+    from diplomacy_course.core import editions
+
+    languages = [
+        language
+        for language in editions.LANGUAGES
+        if editions.catalog_path(assignment.source_dir(root), language).is_file()
+    ]
+    return [assignment] + [edition(assignment, language, root) for language in languages]
+
+
+def english_id(assignment_id: str) -> str:
+    """The English assignment an nbgrader assignment id names: "a1" for "a1-id" (no file is read)."""
+    from diplomacy_course.core import editions
+
+    english, _, language = assignment_id.rpartition("-")
+    return english if english in ASSIGNMENTS and language in editions.LANGUAGES else assignment_id
+
+
+def get(assignment_id: str, root: Path | None = None) -> Assignment:
+    """An assignment by id: "a1", or an edition such as "a1-id" (when its catalog exists)."""
+    english_id, _, language = assignment_id.partition("-")
     try:
-        return ASSIGNMENTS[assignment_id]
+        english = ASSIGNMENTS[english_id]
     except KeyError:
-        known = ", ".join(sorted(ASSIGNMENTS))
-        raise KeyError(f"Unknown assignment {assignment_id!r}; the course has: {known}.") from None
+        english = None
+    if english is not None:
+        for candidate in editions_of(english, root) if language else [english]:
+            if candidate.id == assignment_id:
+                return candidate
+    known = ", ".join(sorted(ASSIGNMENTS))
+    raise KeyError(
+        f"Unknown assignment {assignment_id!r}; the course has: {known} "
+        "(and <id>-id for an assignment with an Indonesian catalog)."
+    ) from None
 
 
 def authored(root: Path | None = None) -> list[Assignment]:

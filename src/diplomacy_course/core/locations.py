@@ -25,6 +25,8 @@ COURSE_ID = "digital-diplomacy-by-the-numbers"
 ROOT_MARKERS = ("_toc.yml", "datasets")
 DEFAULT_EXCHANGE = "/srv/nbgrader/exchange"
 DEFAULT_CELL_TIMEOUT = 60
+# Printed on every grader's rubric page (``course rubric``); the leak check refuses any published file that has it.
+RUBRIC_MARK = "course-rubric-instructors-only"
 
 
 def _is_root(folder: Path) -> bool:
@@ -62,6 +64,11 @@ def grading_dir(root: Path | None = None) -> Path:
     override = os.environ.get("COURSE_GRADING_DIR")
     # A relative value means relative to the folder the command was started in, as in the shell.
     return Path(override).expanduser().absolute() if override else (root or repo_root()) / "grading"
+
+
+def rubrics_dir(root: Path | None = None) -> Path:
+    """Where ``course rubric`` writes the graders' rubric pages: inside the git-ignored workspace."""
+    return grading_dir(root) / "rubrics"
 
 
 def gradebook_url(root: Path | None = None) -> str:

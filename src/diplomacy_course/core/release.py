@@ -21,7 +21,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from diplomacy_course.core import locations, nbgrader_runner
+from diplomacy_course.core import catalog, editions, locations, nbgrader_runner
 from diplomacy_course.core.catalog import Assignment
 
 DATA_FOLDER = "data"
@@ -53,13 +53,28 @@ def _remove_stale(folder: Path, wanted: set[str]) -> None:
             path.unlink()
 
 
+def generate_edition_source(assignment: Assignment, root: Path) -> Path:
+    """Write a translated edition's source notebook (``solutions/<a>-<lang>/``, git-ignored) from the
+    English source and its catalog; refuses an incomplete catalog."""
+    english = catalog.get(assignment.english_id)
+    return editions.generate(
+        english.source_dir(root) / english.notebook,
+        english.title,
+        editions.catalog_path(english.source_dir(root), assignment.language),
+        assignment.source_dir(root) / assignment.notebook,
+    )
+
+
 def release(assignment: Assignment, root: Path) -> Path:
     """Regenerate assignments/<a>/ from solutions/<a>/ and return it.
 
+    A translated edition (``a1-id``) first has its source regenerated from the English one.
     Nothing in assignments/<a>/ changes unless the new release was made in full.
     """
     locations.grading_dir(root).mkdir(parents=True, exist_ok=True)  # the default gradebook's folder
     nbgrader_runner.check_gradebook(locations.gradebook_url(root))
+    if assignment.language != "en":
+        generate_edition_source(assignment, root)
     sync_data(assignment, root)
     final = assignment.release_dir(root)
     final.parent.mkdir(parents=True, exist_ok=True)
@@ -72,6 +87,7 @@ def release(assignment: Assignment, root: Path) -> Path:
                 "--force",
                 "--create",
                 f"--CourseDirectory.release_directory={staging}",
+                f"--ClearSolutions.text_stub={editions.TEXT_STUB[assignment.language]}",
             ],
             root,
         )

@@ -307,6 +307,28 @@ def _warn_if_tracked(path: Path, root: Path) -> None:
         )
 
 
+@app.command("rubric")
+def rubric(
+    assignment_id: str = typer.Argument(None, help="e.g. a1; leave out with --all."),
+    every: bool = typer.Option(False, "--all", help="Every assignment with a source notebook."),
+) -> None:
+    """Write the graders' rubric (one printable HTML page per assignment: each written answer's question,
+    points, criteria and model answer) into the git-ignored grading/rubrics/. Never publish it."""
+    from diplomacy_course.grading.rubric import write_rubric
+
+    if every == (assignment_id is not None):
+        fail("name one assignment (e.g. `course rubric a1`) or use --all.")
+    root = locations.repo_root()
+    assignments = catalog.authored(root) if every else [_assignment(assignment_id)]
+    for assignment in assignments:
+        try:
+            path = write_rubric(assignment, root)
+        except (FileNotFoundError, ValueError) as error:
+            fail(str(error))
+        console.print(f"rubric {assignment.id}: {path}", highlight=False)
+    console.print("[yellow]For graders only: print it or keep it in grading/; never publish it.[/yellow]")
+
+
 @app.command("item-analysis")
 def item_analysis(
     assignment_id: str = typer.Argument(..., help="e.g. a1"),

@@ -12,6 +12,10 @@ points. Names and e-mails come from the gradebook, else from the roster.
 - ``moodle``: First name, Last name, ID number, Email address; one column per assignment, named
   by its title; no totals (Moodle computes them).
 
+An assignment's translated edition (nbgrader's ``a1-id``, the Indonesian A1) is the same
+assignment for the LMS: its submissions fill the column of ``a1``. A student who submitted both
+editions is graded on the later submission, as nbgrader grades the last one of a single edition.
+
 Canvas matches rows on ID, SIS User ID or SIS Login ID, and a column on the assignment's
 name. Moodle's CSV import asks which column identifies users: map *Email address* (or
 *ID number*) to the same field, and each assignment column to its grade item.
@@ -50,6 +54,11 @@ class StudentGrades:
     ungraded: list[str] = field(default_factory=list)  # assignments with written answers still to grade
 
 
+def english_id(assignment_id: str) -> str:
+    """The assignment an nbgrader assignment is an edition of (``a1-id`` -> ``a1``), else itself."""
+    return catalog.english_id(assignment_id)
+
+
 def _title(assignment_id: str) -> str:
     try:
         return catalog.get(assignment_id).title
@@ -60,19 +69,26 @@ def _title(assignment_id: str) -> str:
 def collect(
     gradebook: Gradebook, roster: list[Student] | None = None, assignments: list[str] | None = None
 ) -> tuple[list[Column], list[StudentGrades]]:
-    """Read the gradebook into one column per assignment with submissions and one row per student."""
-    chosen = [
-        Column(a.name, _title(a.name), round(a.max_score, 2))
-        for a in sorted(gradebook.assignments, key=lambda a: a.name)
-        if a.num_submissions and (not assignments or a.name in assignments)
-    ]
+    """Read the gradebook into one column per assignment with submissions and one row per student.
+
+    Editions of one assignment (``a1``, ``a1-id``) share its column."""
+    wanted = {english_id(a) for a in assignments or []}
+    editions: dict[str, list[str]] = {}
+    maxima: dict[str, float] = {}
+    for record in sorted(gradebook.assignments, key=lambda a: a.name):
+        column_id = english_id(record.name)
+        if record.num_submissions and (not wanted or column_id in wanted):
+            editions.setdefault(column_id, []).append(record.name)
+            if record.name == column_id or column_id not in maxima:
+                maxima[column_id] = round(record.max_score, 2)
+    chosen = [Column(c, _title(c), maxima[c]) for c in sorted(editions)]
     people = _people(gradebook, roster or [])
     rows = []
     for student in people:
         row = StudentGrades(student)
         for column in chosen:
-            row.scores[column.assignment_id], needs_grading = _score(
-                gradebook, column.assignment_id, student.student_id
+            row.scores[column.assignment_id], needs_grading = _latest_score(
+                gradebook, editions[column.assignment_id], student.student_id
             )
             if needs_grading:
                 row.ungraded.append(column.assignment_id)
@@ -102,6 +118,20 @@ def _score(gradebook: Gradebook, assignment: str, student: str) -> tuple[float |
     except MissingEntry:
         return None, False
     return round(submission.score, 2), bool(submission.needs_manual_grade)
+
+
+def _latest_score(gradebook: Gradebook, editions: list[str], student: str) -> tuple[float | None, bool]:
+    """The score of the student's latest submission among the assignment's editions."""
+    found = []
+    for name in editions:
+        try:
+            submission = gradebook.find_submission(name, student)
+        except MissingEntry:
+            continue
+        found.append((submission.timestamp is not None, submission.timestamp, name))
+    if not found:
+        return None, False
+    return _score(gradebook, max(found)[2], student)
 
 
 def ungraded_students(rows: list[StudentGrades]) -> dict[str, list[str]]:

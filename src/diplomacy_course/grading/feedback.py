@@ -15,7 +15,11 @@ import re
 
 from nbgrader.preprocessors import NbGraderPreprocessor
 
+from diplomacy_course.core import catalog
+
 HIDDEN_REGION = re.compile(r"[ \t]*###\s*BEGIN HIDDEN TESTS.*?###\s*END HIDDEN TESTS[^\n]*\n?", re.DOTALL)
+# A region's own marker lines, which IPython quotes as context around a failing visible line.
+HIDDEN_MARKER = re.compile(r"###\s*(?:BEGIN|END) HIDDEN TESTS")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 # IPython marks the line that raised with an arrow and its number: "----> 7 assert ..."
 RAISING_LINE = re.compile(r"^\s*-+>\s*(\d+)", re.MULTILINE)
@@ -24,6 +28,25 @@ HIDDEN_FAILURE = (
     "A hidden test in this cell failed: it compares your result with the values the data "
     "gives. Re-read the question, check your result on the data, and ask in office hours."
 )
+HIDDEN_OUTPUT = "(output of hidden tests removed)\n"
+# The same three texts for a translated edition of an assignment (nbgrader assignment "a1-id").
+FEEDBACK_TEXTS = {
+    "en": (PLACEHOLDER, HIDDEN_FAILURE, HIDDEN_OUTPUT),
+    "id": (
+        "# (tes tersembunyi dijalankan di sini, tetapi tidak ditampilkan)\n",
+        "Sebuah tes tersembunyi di sel ini gagal: tes itu membandingkan hasil Anda dengan nilai yang "
+        "dihasilkan oleh data. Bacalah kembali pertanyaannya, periksa hasil Anda pada data, dan "
+        "tanyakan pada jam konsultasi.",
+        "(keluaran tes tersembunyi dihapus)\n",
+    ),
+}
+
+
+def language_of(assignment_id: str) -> str:
+    """The language of an nbgrader assignment: ``a1-id`` is the Indonesian edition of ``a1``."""
+    if catalog.english_id(assignment_id) == assignment_id:
+        return "en"
+    return assignment_id.rpartition("-")[2]
 
 
 def _hidden_lines(source: str) -> set[str]:
@@ -70,14 +93,18 @@ def _failed_in_hidden_test(output, cell_source: str, hidden: set[str]) -> bool:
 
 
 def _without_hidden_lines(traceback: list[str], hidden: set[str]) -> list[str]:
-    """The traceback with every context line that quotes a hidden test left out."""
+    """The traceback with every context line that quotes a hidden test, or a region's marker, left out."""
     return [
-        "\n".join(line for line in _plain(entry).splitlines() if not any(h in line for h in hidden))
+        "\n".join(
+            line
+            for line in _plain(entry).splitlines()
+            if not any(h in line for h in hidden) and not HIDDEN_MARKER.search(line)
+        )
         for entry in traceback
     ]
 
 
-def strip_hidden(cell) -> None:
+def strip_hidden(cell, language: str = "en") -> None:
     """Remove hidden tests from a cell's source and any output that quotes them.
 
     A failure raised by a hidden line becomes a message that says only that a hidden test failed;
@@ -87,17 +114,18 @@ def strip_hidden(cell) -> None:
     hidden = _hidden_lines(cell.source)
     if not hidden:
         return
+    placeholder, hidden_failure, hidden_output = FEEDBACK_TEXTS[language]
     executed = cell.source
-    cell.source = HIDDEN_REGION.sub(PLACEHOLDER, cell.source)
+    cell.source = HIDDEN_REGION.sub(lambda _: placeholder, cell.source)
     for output in cell.get("outputs", []):
         if output.get("output_type") == "error":
             if _failed_in_hidden_test(output, executed, hidden):
-                output["ename"], output["evalue"] = "HiddenTestFailure", HIDDEN_FAILURE
-                output["traceback"] = [f"HiddenTestFailure: {HIDDEN_FAILURE}"]
+                output["ename"], output["evalue"] = "HiddenTestFailure", hidden_failure
+                output["traceback"] = [f"HiddenTestFailure: {hidden_failure}"]
             else:
                 output["traceback"] = _without_hidden_lines(output.get("traceback", []), hidden)
         elif _mentions_hidden(output, hidden):
-            output["text"] = "(output of hidden tests removed)\n"
+            output["text"] = hidden_output
 
 
 class HideHiddenTests(NbGraderPreprocessor):
@@ -105,5 +133,6 @@ class HideHiddenTests(NbGraderPreprocessor):
 
     def preprocess_cell(self, cell, resources, index):
         if cell.cell_type == "code":
-            strip_hidden(cell)
+            assignment = (resources.get("nbgrader") or {}).get("assignment", "")
+            strip_hidden(cell, language_of(assignment))
         return cell, resources

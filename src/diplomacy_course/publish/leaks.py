@@ -5,6 +5,7 @@ for two kinds of leak:
 
 - nbgrader's region markers (solution, hidden tests, mark scheme), which must
   never survive a release;
+- a grader's rubric page (``course rubric``), by the mark it carries (``RUBRIC_MARK``);
 - the *content* of those regions: each distinctive line of a solution, hidden
   test or rubric in ``solutions/`` is searched for verbatim, so that a copy-paste
   without the markers is caught too.
@@ -17,6 +18,8 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from diplomacy_course.core.locations import RUBRIC_MARK
 
 MARKERS = (
     "BEGIN SOLUTION",
@@ -74,6 +77,11 @@ def _published_files(tree: Path):
             yield path
 
 
+def _rubric_page(path: Path) -> bool:
+    """A page written by ``course rubric`` (its mark sits in a meta tag and in its banner)."""
+    return path.suffix == ".html" and RUBRIC_MARK in path.read_text(encoding="utf-8", errors="replace")
+
+
 def _searchable_text(path: Path) -> str:
     text = path.read_text(encoding="utf-8", errors="replace")
     if path.suffix == ".ipynb":
@@ -92,6 +100,8 @@ def scan(trees: list[Path], solutions_root: Path) -> list[Leak]:
             continue
         for path in _published_files(tree):
             text = _searchable_text(path)
+            if _rubric_page(path):
+                leaks.append(Leak(path, "a grader's rubric page (course rubric): model answers"))
             leaks += [Leak(path, f"nbgrader marker {m!r}") for m in MARKERS if m in text]
             leaks += [Leak(path, f"instructor-only line {s!r}") for s in secrets if s in text]
     return leaks
