@@ -17,7 +17,16 @@ from tests.support.variants import write
 
 REPO = Path(__file__).resolve().parents[2]
 # Left out at the top of the repository only: src/diplomacy_course/grading is code, not student data.
-NOT_COPIED_AT_TOP = {".venv", ".git", "_build", "grading", ".pytest_cache", "node_modules", "benchmarks"}
+NOT_COPIED_AT_TOP = {
+    ".venv",
+    ".venv-student",
+    ".git",
+    "_build",
+    "grading",
+    ".pytest_cache",
+    "node_modules",
+    "benchmarks",
+}
 
 
 def _not_copied(folder: str, names: list[str]) -> set[str]:
