@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from diplomacy_course.core import catalog
+from tests.support.browser import launched_chromium
 from tests.support.course import REPO, copy_course
 
 # Variables that point the course at an instructor's real workspace, gradebook or exchange.
@@ -45,3 +46,10 @@ def built_book() -> Path:
     from diplomacy_course.book.build import build_book
 
     return build_book(REPO, strict=True)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for every browser test of the session (see tests/support/browser.py)."""
+    with launched_chromium() as chromium:
+        yield chromium

@@ -24,20 +24,10 @@ import yaml
 
 from diplomacy_course.core import catalog
 from diplomacy_course.plotting import LANGUAGES
-from tests.support.course import REPO, skip_or_fail, toc_files
+from tests.support.course import REPO, toc_files
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 PHONE = {"width": 375, "height": 740}
 
 # Console errors that come from the theme, not from the book, each with the reason it is harmless.
@@ -93,18 +83,6 @@ def site(book):
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:  # keep the test output readable
         pass
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not CHROMIUM.exists():
-        skip_or_fail(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

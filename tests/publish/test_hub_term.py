@@ -34,6 +34,7 @@ from pathlib import Path
 import pytest
 
 from diplomacy_course.core import catalog
+from tests.support.browser import require_chromium
 from tests.support.course import REPO, cell_scores, skip_or_fail
 from tests.support.hub import PASSWORD, Hub, proxy_command
 from tests.support.student_env import student_environment
@@ -41,8 +42,6 @@ from tests.support.term import Course
 
 pytestmark = [pytest.mark.slow, pytest.mark.hub, pytest.mark.browser]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 STUDENTS = ("amira", "budi")
 GRADER = "grader"
 CHAPTER = "book/chapters/01-digital-coinage"
@@ -69,8 +68,7 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture
 def tools():
-    if not CHROMIUM.exists():
-        skip_or_fail(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    require_chromium()
     if proxy_command() is None:
         skip_or_fail("configurable-http-proxy is not installed (npm install -g configurable-http-proxy)")
 
@@ -103,16 +101,6 @@ def term(tools, tmp_path):
         left = hub.stop()
         assert not hub.marked_pids(), f"processes left behind: {hub.marked_pids()}"
         print(f"hub stopped; {len(left)} process(es) needed killing by pid after the hub exited")
-
-
-@pytest.fixture
-def browser(tools):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 # ---------------------------------------------------------------- what a student does
