@@ -7,13 +7,13 @@ name with that); Canvas names each file ``<lastfirst>[_LATE]_<user id>_<attachme
 
 from __future__ import annotations
 
-import csv
 import json
 import unicodedata
 import zipfile
 from pathlib import Path
 
-from diplomacy_course.grading.roster import COLUMNS, Student
+from diplomacy_course.grading import roster
+from diplomacy_course.grading.roster import Student
 
 ROSTER = [
     Student("s001", "Ana María", "Pérez", "ana.perez@example.edu", "101", "2026001", "aperez", "A", "2026001"),
@@ -25,13 +25,7 @@ ROSTER = [
 
 
 def write_roster(path: Path, students: list[Student] = ROSTER) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
-        writer.writeheader()
-        for student in students:
-            writer.writerow({c: getattr(student, c) for c in COLUMNS})
-    return path
+    return roster.write(path, students)
 
 
 def notebook_bytes(marker: str) -> bytes:

@@ -65,11 +65,16 @@ def write_template(path: Path) -> Path:
     """An example roster with every column, for the instructor to fill from the LMS's exports."""
     if path.exists():
         raise RosterError(f"{path} exists already; edit it, or give another path.")
+    return write(path, TEMPLATE_ROWS)
+
+
+def write(path: Path, students) -> Path:
+    """A roster CSV with every column, one row per student (what ``load`` reads back)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS)
         writer.writeheader()
-        for student in TEMPLATE_ROWS:
+        for student in students:
             writer.writerow({c: getattr(student, c) for c in COLUMNS})
     return path
 
