@@ -4,6 +4,10 @@ The environment is built from the student export alone, as repo2docker builds th
 (``binder/requirements.txt``, then ``binder/postBuild``; see ``tests/support/student_env.py``),
 and each file runs in a kernel of that environment. A chapter that imports something only the
 instructor environment has, or a solution that needs a missing package, fails here.
+
+This file runs before ``test_hub_term.py`` (pytest takes files in name order), so the term finds
+the image built, as a hub finds its image built before a term begins; the term's own time is the
+term's. Run alone, the term builds the image itself (``student_environment`` is cached either way).
 """
 
 from __future__ import annotations
