@@ -60,6 +60,26 @@ def test_parallel_grading_gives_serial_nbgraders_scores(graded):
         assert cell_scores(ours, assignment, student) == cell_scores(plain, assignment, student), student
 
 
+def _shown_kinds(root, assignment, student) -> dict[str, list[list[str]]]:
+    """Per code cell of the autograded notebook: the kinds of output it shows (stream, image/png, ...)."""
+    notebook = read(root / "grading" / "autograded" / student / assignment.id / assignment.notebook)
+    return {
+        cell.metadata.nbgrader.get("grade_id", str(number)) if "nbgrader" in cell.metadata else str(number): [
+            sorted(output.get("data", {})) or [output.output_type] for output in cell.outputs
+        ]
+        for number, cell in enumerate(notebook.cells)
+        if cell.cell_type == "code"
+    }
+
+
+def test_graders_see_what_the_students_code_showed_as_with_plain_nbgrader(graded):
+    """Figures included: a TA grading a figure's caption by hand sees the figure (inline, as in Jupyter)."""
+    ours, plain, assignment, _ = graded
+    shown = _shown_kinds(ours, assignment, "solver")
+    assert any(["image/png", "text/plain"] in kinds for kinds in shown.values()), "no figure in the graded notebook"
+    assert shown == _shown_kinds(plain, assignment, "solver")
+
+
 def test_wrong_answers_cost_points(graded):
     ours, _, assignment, _ = graded
     totals = {s: sum(v[0] for v in cell_scores(ours, assignment, s).values()) for s in ("solver", "blank_q0")}

@@ -138,7 +138,6 @@ def warm_kernel_server(workspace: Path, enabled: bool = True):
         return
     address = f"course-warm-kernels-{os.getpid()}-{secrets.token_hex(8)}"
     env = kernel_environment(str(workspace / "home"), str(_mpl_config(workspace)))
-    env["MPLBACKEND"] = "Agg"
     with open(workspace / "kernel-server.log", "wb") as log:
         server = subprocess.Popen(
             [sys.executable, "-m", "diplomacy_course.grading.warm_kernels", "serve", address],

@@ -29,7 +29,7 @@ import struct
 import sys
 from functools import partial
 
-from diplomacy_course.grading.sandbox.kernel import KernelRequest, Limits, supervise
+from diplomacy_course.grading.sandbox.kernel import INLINE_FIGURES, KernelRequest, Limits, supervise
 
 SOCKET_ENV = "COURSE_WARM_KERNEL_SOCKET"  # the server's abstract socket name
 MEMORY_ENV = "COURSE_GRADER_MEMORY_MB"
@@ -70,7 +70,8 @@ WARM_MODULES = (
 
 
 def warm_up() -> None:
-    os.environ.setdefault("MPLBACKEND", "Agg")
+    # Never "Agg": matplotlib fixes its backend at import, and a kernel must draw inline as Jupyter's do.
+    os.environ.setdefault("MPLBACKEND", INLINE_FIGURES)
     # A forked child inherits no threads, so the parent must not start any (OpenBLAS would).
     for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[variable] = "1"
@@ -90,6 +91,32 @@ def warm_up() -> None:
         from jupyter_client import localinterfaces
 
         localinterfaces.localhost()
+    with contextlib.suppress(ImportError):
+        _first_uses()
+
+
+def _first_uses() -> None:
+    """What any notebook's first table and first figure load once per process (parsers, fonts,
+    text layout, the PNG writer), done here so that each kernel starts with them loaded. Nothing
+    of an assignment is run: every student's kernel inherits the same state."""
+    import gzip
+    import io
+
+    import pandas as pd
+    from IPython.core.pylabtools import print_figure
+    from matplotlib.figure import Figure
+
+    table = pd.read_csv(io.BytesIO(gzip.compress(b"k,v,t\na,1.5,2020-01-02T03:04:05Z\n")), compression="gzip")
+    table["t"] = pd.to_datetime(table["t"], utc=True)
+    table.groupby("k")[["v"]].median().style.format("{:.4g}").to_html()
+    table._repr_html_()
+    # pyplot's backend stays unresolved: the inline backend must first be loaded inside the kernel.
+    figure = Figure(figsize=(2, 1.5))
+    axes = figure.subplots()
+    axes.barh(["a", "b"], [1, 2])
+    axes.set(title="t", xlabel="x", ylabel="y")
+    figure.tight_layout()
+    print_figure(figure, "png", bbox_inches="tight")
 
 
 def serve(address: str) -> None:

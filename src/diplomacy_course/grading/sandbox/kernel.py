@@ -105,9 +105,15 @@ def python_folders() -> list[str]:
     return sorted({os.path.realpath(f) for f in folders} | folders)
 
 
+# Jupyter's own default: figures appear under the cell that drew them, so a TA grading a figure
+# (or its caption) by hand sees it, and so does the student in the feedback.
+INLINE_FIGURES = "module://matplotlib_inline.backend_inline"
+
+
 def kernel_environment(scratch: str, mpl_config: str | None = None) -> dict[str, str]:
     """The whole environment of a grading kernel: nothing of the grader's is passed on."""
     env = {
+        "MPLBACKEND": INLINE_FIGURES,
         "PATH": os.pathsep.join([os.path.dirname(sys.executable), "/usr/local/bin", "/usr/bin", "/bin"]),
         "HOME": scratch,
         "TMPDIR": scratch,
