@@ -13,6 +13,7 @@ import pytest
 from diplomacy_course.book.terms import TERMS
 from diplomacy_course.core import catalog, editions
 from diplomacy_course.core.release import generate_edition_source
+from tests.support.course import toc_files
 
 # The assignments whose Indonesian edition is complete; each must stay complete. An assignment
 # without a catalog would be released in English only (its book link opening the English release).
@@ -200,3 +201,23 @@ def test_a_release_in_either_language_holds_the_notebook_and_its_data_only(cours
         assignment = catalog.get(assignment_id, course_copy)
         released = release(assignment, course_copy)
         assert sorted(p.name for p in released.iterdir()) == sorted([assignment.notebook, "data"])
+
+
+# The published book: one folder per edition (_build/html/en/, _build/html/id/), as book.build lays it out.
+SITE = "https://digital-diplomacy-course.github.io/digital-diplomacy-by-the-numbers/"
+SITE_LINK = re.compile(re.escape(SITE) + r"([^)\s\"'>]*)")
+
+
+def test_every_link_to_the_book_opens_a_page_of_the_students_edition(repo):
+    """An assignment's links to the book name a built page, in the edition of the assignment's language."""
+    pages = {f"{name}.html" for name in toc_files(repo)}
+    checked = 0
+    for assignment in [e for a in catalog.ASSIGNMENTS.values() for e in catalog.editions_of(a, repo)]:
+        notebook = (assignment.release_dir(repo) / assignment.notebook).read_text("utf-8")
+        for path in SITE_LINK.findall(notebook):
+            edition, _, page = path.partition("/")
+            assert (edition, page.split("#")[0]) in {(assignment.language, p) for p in pages}, (
+                f"{assignment.id} links to {SITE}{path}, which is not a page of the {assignment.language} edition"
+            )
+            checked += 1
+    assert checked >= 2 * 7, "the assignments' links to the book were not found"
