@@ -282,9 +282,7 @@ def _become_unprivileged_uid(uid: int, last_cap: int) -> None:
     (the interpreter may live under /root); where files may be read or written is Landlock's
     to say."""
     keep = (linux.CAP_DAC_OVERRIDE, linux.CAP_DAC_READ_SEARCH)
-    for cap in range(last_cap + 1):
-        if cap not in keep:
-            linux.prctl(linux.PR_CAPBSET_DROP, cap)
+    linux.drop_from_bounding_set(keep, last_cap)
     os.setgroups([])
     os.setresgid(uid, uid, uid)
     linux.prctl(linux.PR_SET_KEEPCAPS, 1)

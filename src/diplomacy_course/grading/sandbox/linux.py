@@ -56,11 +56,16 @@ class _CapData(ctypes.Structure):
 
 def keep_only_capabilities(keep: tuple[int, ...], last_cap: int) -> None:
     """Drop every capability but ``keep`` from the bounding, ambient and current sets."""
+    drop_from_bounding_set(keep, last_cap)
+    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL)
+    set_capabilities(keep)
+
+
+def drop_from_bounding_set(keep: tuple[int, ...], last_cap: int) -> None:
+    """No later exec can regain a capability outside ``keep``."""
     for cap in range(last_cap + 1):
         if cap not in keep:
             prctl(PR_CAPBSET_DROP, cap)
-    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL)
-    set_capabilities(keep)
 
 
 def set_capabilities(keep: tuple[int, ...], *, inheritable: bool = False) -> None:
