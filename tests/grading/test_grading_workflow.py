@@ -16,7 +16,7 @@ from diplomacy_course.core.locations import gradebook_url
 from diplomacy_course.core.release import release
 from diplomacy_course.grading.item_analysis import item_analysis
 from tests.support.course import cell_scores, grade, submit_notebooks
-from tests.support.variants import questions, read, with_answer
+from tests.support.variants import hidden_test_lines, questions, read, with_answer
 
 pytestmark = pytest.mark.slow
 
@@ -113,7 +113,7 @@ def test_feedback_shows_scores_but_never_hidden_tests(graded):
         ours / "grading" / "feedback" / "blank_q0" / assignment.id / assignment.notebook.replace(".ipynb", ".html")
     ).read_text()
     source = read(assignment.source_dir(ours) / assignment.notebook)
-    hidden = {line for cell in source.cells if cell.cell_type == "code" for line in _hidden_test_lines(cell.source)}
+    hidden = set(hidden_test_lines(source))
     assert hidden, "the assignment has no hidden test to hide"
     text = html.unescape(page)
     shown = [line for line in hidden if line in text]
@@ -122,16 +122,6 @@ def test_feedback_shows_scores_but_never_hidden_tests(graded):
     scores = cell_scores(ours, assignment, "blank_q0").values()
     total, most = sum(s for s, _, _ in scores), sum(m for _, m, _ in scores)
     assert f"Score: {total:.1f} / {most:.1f}" in text, "the feedback does not show the student's score"
-
-
-def _hidden_test_lines(source: str):
-    """Distinctive lines between nbgrader's hidden-test markers (read independently of the code under test)."""
-    inside = False
-    for line in source.splitlines():
-        if "BEGIN HIDDEN TESTS" in line or "END HIDDEN TESTS" in line:
-            inside = "BEGIN" in line
-        elif inside and len(line.strip()) > 12:
-            yield line.strip()
 
 
 def test_grade_export_has_one_row_per_student_with_a_total(graded):

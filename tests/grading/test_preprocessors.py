@@ -166,7 +166,7 @@ def _broken_copies():
     return {"duplicate grade id": duplicate, "grade cell without points": no_points, "schema type": bad_type}
 
 
-@pytest.mark.parametrize("case", ["duplicate grade id", "grade cell without points", "schema type"])
+@pytest.mark.parametrize("case", list(_broken_copies()))
 def test_metadata_checked_once_still_refuses_what_nbgrader_refuses(case):
     CheckCellMetadataOnce().preprocess(source_notebook(), {})  # the valid copy, remembered
     broken = _broken_copies()[case]

@@ -36,9 +36,10 @@ import pytest
 from diplomacy_course.core import catalog
 from tests.support.browser import require_chromium
 from tests.support.course import REPO, cell_scores, skip_or_fail
-from tests.support.hub import PASSWORD, Hub, proxy_command
+from tests.support.hub import PASSWORD, Hub, free_port, proxy_command
 from tests.support.student_env import student_environment
 from tests.support.term import Course
+from tests.support.variants import hidden_test_lines, read
 
 pytestmark = [pytest.mark.slow, pytest.mark.hub, pytest.mark.browser]
 
@@ -76,22 +77,25 @@ def tools():
 @pytest.fixture
 def term(tools, tmp_path):
     """The course, its student repository and environment, the book on a web server, and the hub."""
-    hub = Hub(folder=tmp_path / "hub", student_env=Path(), users=[*STUDENTS, GRADER])
-    course = Course(folder=tmp_path / "term", hub_url=hub.url).set_up()
+    port = free_port()
+    course = Course(folder=tmp_path / "term", hub_url=f"http://127.0.0.1:{port}").set_up()
     course.course("release", "a1", "--to-exchange")
-    hub.student_env = student_environment(course.student_repo)
-    hub.homes.mkdir(parents=True, exist_ok=True)
     # The nbgrader exchange every account shares (on a real hub: /srv/nbgrader/exchange, nbgrader's default).
     settings = tmp_path / "jupyter-config"
     settings.mkdir()
     # Every server here runs as one Unix user, so each names its student by the hub's user name, as
     # nbgrader does by itself for Zero to JupyterHub's `jovyan` user.
     (settings / "nbgrader_config.py").write_text(STUDENT_NBGRADER_CONFIG.format(exchange=str(course.exchange)))
-    hub.extra_environment = {"JUPYTER_CONFIG_PATH": str(settings), "MPLBACKEND": "Agg"}
+    hub = Hub(
+        folder=tmp_path / "hub",
+        student_env=student_environment(course.student_repo),
+        users=[*STUDENTS, GRADER],
+        extra_environment={"JUPYTER_CONFIG_PATH": str(settings), "MPLBACKEND": "Agg"},
+        port=port,
+    )
     book = course.build_book_page()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(book)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    hub.folder = tmp_path / "hub"
     try:
         hub.start()
         yield course, hub, f"http://127.0.0.1:{server.server_port}"
@@ -299,7 +303,8 @@ def _the_term(course: Course, hub: Hub, book_url: str, browser, pages: dict) -> 
     assert "2 students have a submission" in collected.stdout + collected.stderr, collected.stderr
     course.course("autograde", "a1")
     course.course("feedback", "a1", "--release")
-    hidden = _hidden_test_lines()
+    hidden = hidden_test_lines(read(A1.source_dir(REPO) / A1.notebook), min_length=20)
+    assert hidden, "A1 has no hidden test to look for"
 
     # 4. Each student fetches feedback and sees their own score, without hidden tests.
     scores = {}
@@ -336,20 +341,3 @@ def _the_term(course: Course, hub: Hub, book_url: str, browser, pages: dict) -> 
     chapter.get_by_text(INSTRUCTOR_EDIT).wait_for()
     chapter.get_by_text("kept across pulls").first.wait_for()
     print(f"the term took {time.monotonic() - started:.0f} s in the browser; scores {scores}")
-
-
-def _hidden_test_lines() -> list[str]:
-    """Distinctive lines of A1's hidden tests (between nbgrader's hidden-test markers) in the source."""
-    source = json.loads((A1.source_dir(REPO) / A1.notebook).read_text("utf-8"))
-    lines = []
-    for cell in source["cells"]:
-        inside = False
-        for line in "".join(cell["source"]).splitlines():
-            if "BEGIN HIDDEN TESTS" in line:
-                inside = True
-            elif "END HIDDEN TESTS" in line:
-                inside = False
-            elif inside and len(line.strip()) > 20:
-                lines.append(line.strip())
-    assert lines, "A1 has no hidden test to look for"
-    return lines

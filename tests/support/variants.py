@@ -95,6 +95,20 @@ def read(path):
     return nbformat.read(path, as_version=4)
 
 
+def hidden_test_lines(notebook, min_length: int = 12) -> list[str]:
+    """Distinctive lines between nbgrader's hidden-test markers in a solution notebook, read
+    here independently of the code under test (the feedback's own reader of these regions)."""
+    lines = []
+    for cell in notebook.cells:
+        inside = False
+        for line in cell.source.splitlines():
+            if "BEGIN HIDDEN TESTS" in line or "END HIDDEN TESTS" in line:
+                inside = "BEGIN" in line
+            elif inside and len(line.strip()) > min_length:
+                lines.append(line.strip())
+    return lines
+
+
 def write(notebook, path) -> None:
     nbformat.write(notebook, path)
 

@@ -70,8 +70,9 @@ WARM_MODULES = (
 
 
 def warm_up() -> None:
-    # Never "Agg": matplotlib fixes its backend at import, and a kernel must draw inline as Jupyter's do.
-    os.environ.setdefault("MPLBACKEND", INLINE_FIGURES)
+    # Whatever the caller's setting: matplotlib fixes its backend at import, and a kernel must draw
+    # inline as Jupyter's do (with Agg a graded notebook would lose every figure).
+    os.environ["MPLBACKEND"] = INLINE_FIGURES
     # A forked child inherits no threads, so the parent must not start any (OpenBLAS would).
     for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[variable] = "1"
