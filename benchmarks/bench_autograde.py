@@ -9,7 +9,9 @@ the same score in both gradebooks, and prints both times and the ratio.
 
 It also prints the compute floor (the solution's own code, tests included, run in one warm
 Python process: what grading would cost with no machinery around it) with each contender's ratio
-to it, the time with ``--no-sandbox`` beside the sandboxed run, and the sandbox's own cost per
+to it; the rendered floor (the same, also rendering its tables and figures as every Jupyter kernel
+does) and from it the time a grader with no overhead at all would need for the class on these
+cores; the time with ``--no-sandbox`` beside the sandboxed run; and the sandbox's own cost per
 notebook: the median time to start a kernel, run one cell and stop it, with and without the
 sandbox.
 
@@ -114,6 +116,36 @@ def compute_floor(root: Path, assignment, repeats: int = 7) -> float:
     return statistics.median(times)
 
 
+def rendered_floor(root: Path, assignment, repeats: int = 7) -> float:
+    """Median seconds for the same cells in one warm IPython shell that also renders what a notebook
+    shows, as every Jupyter kernel does: tables as HTML and text, figures as PNG (inline backend).
+    No grader can do a notebook's work for less; plain nbgrader does this work too."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.core.pylabtools import activate_matplotlib
+    from matplotlib_inline.backend_inline import configure_inline_support
+
+    backend = "module://matplotlib_inline.backend_inline"
+    shell = InteractiveShell.instance()
+    activate_matplotlib(backend)  # what %matplotlib inline does in a kernel
+    configure_inline_support(shell, backend)
+    solution = read(assignment.source_dir(root) / assignment.notebook)
+    cells = [c.source for c in solution.cells if c.cell_type == "code"]
+    here = os.getcwd()
+    os.chdir(root / "assignments" / assignment.id)
+    try:
+        times = []
+        for _ in range(repeats):
+            shell.reset(new_session=False)
+            start = time.perf_counter()
+            with contextlib.redirect_stdout(io.StringIO()):
+                for source in cells:
+                    shell.run_cell(source, store_history=False)
+            times.append(time.perf_counter() - start)
+    finally:
+        os.chdir(here)
+    return statistics.median(times)
+
+
 def kernel_round_trip(mode: str, sandbox: bool, repeats: int = 15) -> float:
     """Median seconds to start a grading kernel, run one cell and shut it down."""
     from tests.support.kernels import KernelLab
@@ -177,6 +209,16 @@ def main() -> None:
     )
     floor = compute_floor(REPO, assignment)
     print(f"compute floor: {floor:.2f} s per notebook (the solution's code and tests in one warm process)")
+    rendered = rendered_floor(REPO, assignment)
+    cores = min(os.cpu_count() or 1, args.workers or os.cpu_count() or 1)
+    # Every notebook costs about the floor (broken ones a little less); the runaway one also holds
+    # a core for the whole cell timeout, whoever grades it.
+    no_overhead = (args.students * rendered + args.timeout) / cores
+    print(
+        f"rendered floor: {rendered:.2f} s per notebook (the same, rendering its tables and figures as Jupyter "
+        f"does); a grader with no overhead at all would need about {no_overhead:.1f} s for this class on "
+        f"{cores} cores: {baseline_time / no_overhead:.2f}x plain nbgrader"
+    )
     for name, (seconds, graded) in results.items():
         same = graded == baseline_scores
         print(

@@ -1,14 +1,20 @@
 """No innocent zeros: when the machinery around a notebook fails, its students are graded again.
 
-Two failures are made on purpose around a real class: a batch's nbgrader process that dies
-before grading anyone, and a warm kernel server that is not there. Every correct student still
+Two failures are made on purpose around a real class: an nbgrader worker killed while it grades
+a student, and a warm kernel server that is not there. Every correct student still
 gets full marks, and nobody is flagged.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
+import signal
+import sqlite3
 import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -44,21 +50,38 @@ def _totals_and_flags(root, assignment) -> dict[str, tuple[float, bool]]:
         return result
 
 
-def test_a_batch_whose_nbgrader_died_is_graded_again(klass, monkeypatch):
+def test_a_student_whose_nbgrader_worker_died_is_graded_again_on_a_fresh_one(klass, monkeypatch):
     root, assignment, full = klass
-    real_run, died = autograde.nbgrader_runner.run, []
+    real_run, killed = autograde.NbgraderWorker.run, []
 
-    def dies_once_for_a_whole_batch(args, *a, **kw):
-        excluded = next((x for x in args if x.startswith("--CourseDirectory.student_id_exclude=")), "")
-        batch_size = len(STUDENTS) - len([s for s in excluded.split("=", 1)[-1].split(",") if s])
-        if args[0] == "autograde" and batch_size > 1 and not died:
-            died.append(args)
-            return subprocess.CompletedProcess(args, -9, "", "Killed")
-        return real_run(args, *a, **kw)
+    # Killed once nbgrader has recorded budi's submission (in budi's job's gradebook) and begun to
+    # run the notebook: what it leaves behind then looks like a graded notebook that scored 0.
+    job_gradebook = locations.grading_dir(root) / ".workers" / assignment.id / f"job-{STUDENTS.index('budi')}.db"
 
-    monkeypatch.setattr(autograde.nbgrader_runner, "run", dies_once_for_a_whole_batch)
-    autograde.autograde_class(assignment, root, workers=1)
-    assert died, "no batch was made to die: the test is void"
+    def budi_recorded() -> bool:
+        with (
+            contextlib.suppress(sqlite3.Error),
+            contextlib.closing(sqlite3.connect(f"file:{job_gradebook}?mode=ro", uri=True)) as db,
+        ):
+            return bool(db.execute("SELECT 1 FROM submitted_assignment WHERE student_id = 'budi'").fetchall())
+        return False
+
+    def kill_when_half_graded(pid: int) -> None:
+        deadline = time.monotonic() + 120
+        while not budi_recorded() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.kill(pid, signal.SIGKILL)
+
+    def killed_while_grading_budi(worker, args, **kwargs):
+        if args[0] == "autograde" and "--CourseDirectory.student_id=budi" in args and not killed:
+            killed.append(worker.start()._process.pid)
+            threading.Thread(target=kill_when_half_graded, args=killed).start()
+        return real_run(worker, args, **kwargs)
+
+    monkeypatch.setattr(autograde.NbgraderWorker, "run", killed_while_grading_budi)
+    results = autograde.autograde_class(assignment, root, workers=2)
+    assert killed, "no worker was killed: the test is void"
+    assert not [s for r in results for s in r.ungradable]
     assert _totals_and_flags(root, assignment) == {s: (full, False) for s in STUDENTS}
 
 
@@ -67,6 +90,7 @@ def test_without_the_warm_server_kernels_start_cold_in_the_same_sandbox(klass, m
 
     @contextlib.contextmanager
     def gone(workspace, enabled=True):
+        autograde._build_font_cache(workspace)  # as the server did when it imported, before it went
         yield "course-warm-kernels-nobody-listens-here"
 
     monkeypatch.setattr(autograde, "warm_kernel_server", gone)
@@ -108,11 +132,6 @@ def test_a_corrupt_notebook_is_named_never_a_silent_zero(klass):
 
 
 def test_ctrl_c_stops_with_one_line_and_the_next_run_grades_everyone(klass):
-    import os
-    import signal
-    import sys
-    import time
-
     root, assignment, full = klass
     command = [str(Path(sys.executable).parent / "course"), "autograde", assignment.id, "--workers", "1"]
     run = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,

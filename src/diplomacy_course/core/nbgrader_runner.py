@@ -112,8 +112,13 @@ def run(
         command, cwd=root, env=environment(extra_env), text=True, capture_output=True, timeout=timeout
     )
     if check and done.returncode != 0:
-        tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-25:])
-        if MISLEADING_DB_ADVICE in tail:
-            check_gradebook(db_url or locations.gradebook_url(root))  # raises the real cause when it is the database
-        raise NbgraderError(f"`nbgrader {' '.join(args)}` failed (exit {done.returncode}):\n{tail}")
+        fail(args, done.returncode, done.stdout + done.stderr, db_url or locations.gradebook_url(root))
     return done
+
+
+def fail(args: list[str], code: int, log: str, db_url: str):
+    """Raise the error a failed ``nbgrader ARGS`` deserves, with the end of its log."""
+    tail = "\n".join(log.strip().splitlines()[-25:])
+    if MISLEADING_DB_ADVICE in tail:
+        check_gradebook(db_url)  # raises the real cause when it is the database
+    raise NbgraderError(f"`nbgrader {' '.join(args)}` failed (exit {code}):\n{tail}")

@@ -19,6 +19,8 @@ import filecmp
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from diplomacy_course.core import catalog, editions, locations, nbgrader_runner
@@ -65,11 +67,13 @@ def generate_edition_source(assignment: Assignment, root: Path) -> Path:
     )
 
 
-def release(assignment: Assignment, root: Path) -> Path:
+def release(assignment: Assignment, root: Path, nbgrader: Callable[[list[str]], object] | None = None) -> Path:
     """Regenerate assignments/<a>/ from solutions/<a>/ and return it.
 
     A translated edition (``a1-id``) first has its source regenerated from the English one.
-    Nothing in assignments/<a>/ changes unless the new release was made in full.
+    Nothing in assignments/<a>/ changes unless the new release was made in full. ``nbgrader``
+    runs nbgrader's command line (default: a process of its own; an autograde run passes a worker
+    that has nbgrader imported already).
     """
     locations.grading_dir(root).mkdir(parents=True, exist_ok=True)  # the default gradebook's folder
     nbgrader_runner.check_gradebook(locations.gradebook_url(root))
@@ -80,7 +84,7 @@ def release(assignment: Assignment, root: Path) -> Path:
     final.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=root))
     try:
-        nbgrader_runner.run(
+        (nbgrader or partial(nbgrader_runner.run, root=root))(
             [
                 "generate_assignment",
                 assignment.id,
@@ -88,8 +92,7 @@ def release(assignment: Assignment, root: Path) -> Path:
                 "--create",
                 f"--CourseDirectory.release_directory={staging}",
                 f"--ClearSolutions.text_stub={editions.TEXT_STUB[assignment.language]}",
-            ],
-            root,
+            ]
         )
         _swap_in(staging / assignment.id, final)
     finally:

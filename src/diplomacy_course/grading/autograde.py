@@ -1,29 +1,32 @@
 """Autograding a whole class in parallel, with the same scores as ``nbgrader autograde``.
 
-The class is split into small batches; each batch is one ordinary
-``nbgrader autograde`` run (so nbgrader's own logic decides every score) with:
+Each student is one ordinary ``nbgrader autograde`` command (so nbgrader's own logic decides every
+score), run by one of a few long-lived nbgrader workers (``core.nbgrader_worker``: nbgrader is
+imported once, not once a command), with:
 
-- its own copy of the class gradebook, merged back afterwards one batch at a
-  time (SQLite has no safe concurrent writers);
+- its own copy of the class gradebook, merged back afterwards one student at a time (SQLite has
+  no safe concurrent writers);
 - the ``course-grader`` kernel: a fresh process per notebook, forked from a
   server that has already imported pandas and matplotlib (``warm_kernels``),
   inside a sandbox the Linux kernel enforces (``sandbox``): its own files
   only, no network, no grader environment, no other processes, limits;
 - nbgrader's cell timeout from nbgrader_config.py for runaway loops.
 
-Batches run on as many workers as the machine has cores. Before anything is
-graded, the sandbox is tried on this machine (``sandbox.probe``); without it,
-grading stops unless the instructor explicitly asked for ``--no-sandbox``.
-A batch whose nbgrader process died is graded again once, one student at a
-time, so that one notebook cannot cost the others their grade.
+There are as many workers as the machine has cores, and each takes the next student when it is
+free, so one slow notebook holds up no one. Before anything is graded, the sandbox is tried on
+this machine (``sandbox.probe``); without it, grading stops unless the instructor explicitly asked
+for ``--no-sandbox``. A student whose grading did not reach the gradebook (the worker died, say)
+is graded once more on a fresh worker, so that one failure cannot cost anyone their grade.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import itertools
 import json
 import os
+import queue
 import secrets
 import shutil
 import subprocess
@@ -34,6 +37,7 @@ from pathlib import Path
 
 from diplomacy_course.core import locations, nbgrader_runner
 from diplomacy_course.core.catalog import Assignment
+from diplomacy_course.core.nbgrader_worker import NbgraderWorker
 from diplomacy_course.core.release import release
 from diplomacy_course.grading import warm_kernels
 from diplomacy_course.grading.gradebook import flag_submissions, merge_submissions, record_ungradable
@@ -70,8 +74,13 @@ def only_run_of(assignment: Assignment, root: Path):
 
 
 @dataclass
-class BatchResult:
+class JobResult:
+    """What grading a student came to (a list of students, for the summary's sake)."""
+
     students: list[str]
+    # False when nbgrader or its worker ended mid-way: what it had written (a submission with no
+    # scores yet, an unexecuted notebook) would read as a silent 0, so none of it is used.
+    finished: bool = True
     merged: list[str] = field(default_factory=list)
     without_notebook: list[str] = field(default_factory=list)  # renamed or unreadable: nbgrader gives a silent 0
     kernel_died: list[str] = field(default_factory=list)  # their own notebook ended its kernel: flagged
@@ -105,15 +114,8 @@ def install_grader_kernel(workspace: Path) -> Path:
     return workspace / "jupyter"
 
 
-def batches(students: list[str], workers: int, size: int | None = None) -> list[list[str]]:
-    """Round-robin batches small enough that one slow submission cannot idle a core for long."""
-    size = size or max(1, min(8, -(-len(students) // (workers * 3))))
-    count = -(-len(students) // size)
-    return [students[i::count] for i in range(count)] if students else []
-
-
 def _fresh_workspace(assignment: Assignment, root: Path) -> Path:
-    """A clean folder for this run's kernelspec, kernel folders and batch gradebooks."""
+    """A clean folder for this run's kernelspec, kernel folders and each job's gradebook."""
     workspace = locations.grading_dir(root) / ".workers" / assignment.id
     shutil.rmtree(workspace, ignore_errors=True)
     workspace.mkdir(parents=True)
@@ -132,8 +134,10 @@ def warm_kernel_server(workspace: Path, enabled: bool = True):
     """Run the fork server for the duration of a grading run; yield its address (or None).
 
     It starts with the kernels' own short environment (nothing of the grader's is in its memory
-    for a forked kernel to find) and in a session of its own, away from the terminal's Ctrl-C."""
+    for a forked kernel to find) and in a session of its own, away from the terminal's Ctrl-C.
+    Importing matplotlib, it builds the font cache that sandboxed kernels may only read."""
     if not enabled or not hasattr(os, "pidfd_open"):
+        _build_font_cache(workspace)  # the server builds it when it imports matplotlib
         yield None
         return
     address = f"course-warm-kernels-{os.getpid()}-{secrets.token_hex(8)}"
@@ -186,8 +190,8 @@ def check_sandbox(sandbox: bool) -> None:
 
 
 def _snapshot_class_gradebook(root: Path, workspace: Path) -> Path | None:
-    """Copy an SQLite class gradebook once, before any batch runs: batches copy this snapshot,
-    never the class file itself, which finished batches are being merged into meanwhile."""
+    """Copy an SQLite class gradebook once, before any job runs: jobs copy this snapshot, never
+    the class file itself, which finished jobs are being merged into meanwhile."""
     class_file = _sqlite_path(locations.gradebook_url(root))
     if class_file is None:
         return None
@@ -198,7 +202,7 @@ def _snapshot_class_gradebook(root: Path, workspace: Path) -> Path | None:
 
 @dataclass(frozen=True)
 class _ClassRun:
-    """What every batch of one grading run shares."""
+    """What every job of one grading run shares."""
 
     assignment: Assignment
     root: Path
@@ -208,19 +212,20 @@ class _ClassRun:
     sandbox: bool
     warm_socket: str | None
     snapshot: Path | None  # the SQLite class gradebook as it was; None on a server gradebook
+    nbgrader_workers: queue.Queue[NbgraderWorker]  # one per grading thread, taken for a job
 
-    def batch_db_url(self, number: int) -> str:
-        """Each batch's own copy of an SQLite gradebook; a server gradebook is shared."""
+    def job_db_url(self, number: int) -> str:
+        """Each job's own copy of an SQLite gradebook; a server gradebook is shared."""
         if self.snapshot is None:
             return locations.gradebook_url(self.root)
-        return f"sqlite:///{self.workspace / f'batch-{number}.db'}"
+        return f"sqlite:///{self.workspace / f'job-{number}.db'}"
 
-    def start_batch_db(self, number: int) -> str:
-        """A batch's gradebook as the class gradebook was when grading began."""
-        url = self.batch_db_url(number)
-        batch_file = _sqlite_path(url)
-        if self.snapshot is not None and batch_file is not None:
-            shutil.copyfile(self.snapshot, batch_file)
+    def start_job_db(self, number: int) -> str:
+        """A job's gradebook as the class gradebook was when grading began."""
+        url = self.job_db_url(number)
+        job_file = _sqlite_path(url)
+        if self.snapshot is not None and job_file is not None:
+            shutil.copyfile(self.snapshot, job_file)
         return url
 
     def kernel_environment(self) -> dict[str, str]:
@@ -247,20 +252,17 @@ _KERNEL_SETTINGS = (
 )
 
 
-def _run_batch(run: _ClassRun, batch: list[str], number: int) -> BatchResult:
-    # Everyone else who submitted, not only the others of this run (``only`` a late student).
-    others = ",".join(s for s in locations.submitted_students(run.assignment.id, run.root) if s not in batch)
-    args = ["autograde", run.assignment.id, "--force", *_KERNEL_SETTINGS]
-    if others:
-        args.append(f"--CourseDirectory.student_id_exclude={others}")
+def _grade_student(run: _ClassRun, student: str, number: int) -> JobResult:
+    """``nbgrader autograde`` for one student, on a free worker, into the job's own gradebook."""
+    args = ["autograde", run.assignment.id, "--force", f"--CourseDirectory.student_id={student}", *_KERNEL_SETTINGS]
+    worker = run.nbgrader_workers.get()
     try:
-        done = nbgrader_runner.run(
-            args, run.root, db_url=run.start_batch_db(number), extra_env=run.kernel_environment(), check=False
-        )
-    except (OSError, subprocess.SubprocessError) as error:  # nbgrader could not even run: graded again
-        return BatchResult(batch, log_tail=f"nbgrader did not run: {error}")
-    log_tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-15:])
-    return BatchResult(batch, log_tail=log_tail)
+        _, log = worker.run(args, db_url=run.start_job_db(number), extra_env=run.kernel_environment())
+    except (OSError, subprocess.SubprocessError) as error:  # nbgrader died or could not run: graded again
+        return JobResult([student], finished=False, log_tail=f"nbgrader did not run to the end: {error}")
+    finally:
+        run.nbgrader_workers.put(worker)
+    return JobResult([student], log_tail="\n".join(log.strip().splitlines()[-15:]))
 
 
 def _graded_in(db_url: str, assignment_id: str, students: list[str]) -> list[str]:
@@ -277,12 +279,14 @@ def _graded_in(db_url: str, assignment_id: str, students: list[str]) -> list[str
     return graded
 
 
-def _record_batch(run: _ClassRun, result: BatchResult, number: int, *, final: bool = True) -> None:
-    """Bring one finished batch into the class gradebook; flag who could not be graded (only
+def _record_job(run: _ClassRun, result: JobResult, number: int, *, final: bool = True) -> None:
+    """Bring one finished job into the class gradebook; flag who could not be graded (only
     on the ``final`` attempt: others are graded again first)."""
     class_db = locations.gradebook_url(run.root)
-    if run.snapshot is not None:
-        result.merged = merge_submissions(run.batch_db_url(number), class_db, run.assignment.id, result.students)
+    if not result.finished:
+        result.merged = []
+    elif run.snapshot is not None:
+        result.merged = merge_submissions(run.job_db_url(number), class_db, run.assignment.id, result.students)
     else:  # nbgrader wrote to the shared server gradebook directly
         result.merged = _graded_in(class_db, run.assignment.id, result.students)
     submitted = locations.grading_dir(run.root) / "submitted"
@@ -323,10 +327,10 @@ def autograde_class(
     warm: bool = True,
     sandbox: bool = True,
     only: list[str] | None = None,
-    on_batch_done=None,
-) -> list[BatchResult]:
+    on_student_done=None,
+) -> list[JobResult]:
     """Autograde every submission of an assignment (or ``only`` these students', e.g. a late
-    one); return one result per batch.
+    one); return one result per student.
 
     Raises SandboxUnavailable before grading anything if ``sandbox`` is asked for and this
     machine cannot provide it."""
@@ -347,43 +351,57 @@ def autograde_class(
         )
     check_sandbox(sandbox)
     with only_run_of(assignment, root):
-        return _grade_class(assignment, root, students, workers, limits or Limits(), warm, sandbox, on_batch_done)
+        return _grade_class(assignment, root, students, workers, limits or Limits(), warm, sandbox, on_student_done)
 
 
-def _grade_class(assignment, root, students, workers, limits, warm, sandbox, on_batch_done) -> list[BatchResult]:
+def _grade_class(assignment, root, students, workers, limits, warm, sandbox, on_student_done) -> list[JobResult]:
     workspace = _fresh_workspace(assignment, root)
     workers = workers or os.cpu_count() or 1
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        # Released (so the class gradebook knows the assignment and its data are in place), and
-        # matplotlib's font cache built, while the warm server imports.
-        released = pool.submit(release, assignment, root)
-        font_cache = pool.submit(_build_font_cache, workspace)
+    with ThreadPoolExecutor(max_workers=workers) as pool, _nbgrader_workers(root, workspace, workers) as graders:
+        # Released (so the class gradebook knows the assignment and its data are in place) by one
+        # nbgrader worker while the warm server imports.
+        releaser = graders.get()
+        released = pool.submit(release, assignment, root, releaser.run_checked)
         with warm_kernel_server(workspace, warm) as warm_socket:
             released.result()
-            font_cache.result()
+            graders.put(releaser)
             snapshot = _snapshot_class_gradebook(root, workspace)
-            run = _ClassRun(assignment, root, students, workspace, limits, sandbox, warm_socket, snapshot)
-            return _grade_batches(run, pool, batches(students, workers), on_batch_done)
+            run = _ClassRun(assignment, root, students, workspace, limits, sandbox, warm_socket, snapshot, graders)
+            return _grade_students(run, pool, on_student_done)
 
 
-def _grade_batches(
-    run: _ClassRun, pool: ThreadPoolExecutor, planned: list[list[str]], on_batch_done
-) -> list[BatchResult]:
-    """Grade the planned batches; a batch that did not get everyone graded (its nbgrader died,
-    say) is graded again one student at a time, so one notebook cannot cost the others their grade."""
-    results, next_number = [], len(planned)
-    futures = {pool.submit(_run_batch, run, batch, number): number for number, batch in enumerate(planned)}
+@contextlib.contextmanager
+def _nbgrader_workers(root: Path, workspace: Path, count: int):
+    """One nbgrader worker per grading thread, started now so that their imports overlap the rest."""
+    graders: queue.Queue[NbgraderWorker] = queue.Queue()
+    started = [NbgraderWorker(root, workspace / f"nbgrader-worker-{n}.log").start() for n in range(count)]
+    for worker in started:
+        graders.put(worker)
+    try:
+        yield graders
+    finally:
+        for worker in started:
+            worker.close()
+
+
+def _grade_students(run: _ClassRun, pool: ThreadPoolExecutor, on_student_done) -> list[JobResult]:
+    """Grade each student as a job of its own; one whose grading did not reach the gradebook (its
+    worker died, say) is graded once more, on a fresh worker, and is named if that fails too."""
+    results: list[JobResult] = []
+    first_tries = len(run.students)
+    retry_numbers = itertools.count(first_tries)  # each job has its own gradebook copy, by number
+    futures = {pool.submit(_grade_student, run, s, number): number for number, s in enumerate(run.students)}
     while futures:
         future = next(as_completed(futures))
         number = futures.pop(future)
         result = future.result()
-        retry = number < len(planned) and len(result.students) > 1
-        _record_batch(run, result, number, final=not retry)
-        for student in result.unmerged if retry else []:
-            futures[pool.submit(_run_batch, run, [student], next_number)] = next_number
-            next_number += 1
-        result.students = [s for s in result.students if not retry or s not in result.unmerged]
+        first_try = number < first_tries
+        _record_job(run, result, number, final=not first_try)
+        if first_try and result.unmerged:
+            again = next(retry_numbers)
+            futures[pool.submit(_grade_student, run, result.students[0], again)] = again
+            continue
         results.append(result)
-        if on_batch_done and result.students:
-            on_batch_done(result)
+        if on_student_done:
+            on_student_done(result)
     return results

@@ -136,7 +136,7 @@ def autograde(
                 warm=not cold,
                 sandbox=not no_sandbox,
                 only=student or None,
-                on_batch_done=lambda r: progress.advance(task, len(r.students)),
+                on_student_done=lambda r: progress.advance(task, len(r.students)),
             )
         except (FileNotFoundError, SandboxUnavailable, AutogradeBusy, nbgrader_runner.NbgraderError) as error:
             fail(str(error))
