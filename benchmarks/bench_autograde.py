@@ -89,6 +89,25 @@ def time_course(root: Path, assignment, warm: bool, sandbox: bool = True, worker
     return time.perf_counter() - start
 
 
+def _median_run(root: Path, assignment, run_once, repeats: int = 7) -> float:
+    """Median seconds of ``run_once(cells)`` over the solution's code cells, run where a student's
+    notebook runs (the released assignment's folder), with their printing discarded."""
+    solution = read(assignment.source_dir(root) / assignment.notebook)
+    cells = [c.source for c in solution.cells if c.cell_type == "code"]
+    here = os.getcwd()
+    os.chdir(root / "assignments" / assignment.id)
+    try:
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            with contextlib.redirect_stdout(io.StringIO()):
+                run_once(cells)
+            times.append(time.perf_counter() - start)
+    finally:
+        os.chdir(here)
+    return statistics.median(times)
+
+
 def compute_floor(root: Path, assignment, repeats: int = 7) -> float:
     """Median seconds to run the solution's code cells, hidden tests included, in this process."""
     import matplotlib
@@ -97,23 +116,14 @@ def compute_floor(root: Path, assignment, repeats: int = 7) -> float:
     import matplotlib.pyplot as plt
     from IPython.display import display
 
-    solution = read(assignment.source_dir(root) / assignment.notebook)
-    cells = [c.source for c in solution.cells if c.cell_type == "code" and not c.source.lstrip().startswith("%")]
-    here = os.getcwd()
-    os.chdir(root / "assignments" / assignment.id)
-    try:
-        times = []
-        for _ in range(repeats):
-            namespace: dict = {"display": display}  # what IPython gives a notebook's cells
-            start = time.perf_counter()
-            with contextlib.redirect_stdout(io.StringIO()):
-                for source in cells:
-                    exec(compile(source, assignment.notebook, "exec"), namespace)  # noqa: S102 (our own solution)
-            plt.close("all")
-            times.append(time.perf_counter() - start)
-    finally:
-        os.chdir(here)
-    return statistics.median(times)
+    def run_once(cells: list[str]) -> None:
+        namespace: dict = {"display": display}  # what IPython gives a notebook's cells
+        for source in cells:
+            if not source.lstrip().startswith("%"):  # magics are IPython's, not Python
+                exec(compile(source, assignment.notebook, "exec"), namespace)  # noqa: S102 (our own solution)
+        plt.close("all")
+
+    return _median_run(root, assignment, run_once, repeats)
 
 
 def rendered_floor(root: Path, assignment, repeats: int = 7) -> float:
@@ -128,22 +138,13 @@ def rendered_floor(root: Path, assignment, repeats: int = 7) -> float:
     shell = InteractiveShell.instance()
     activate_matplotlib(backend)  # what %matplotlib inline does in a kernel
     configure_inline_support(shell, backend)
-    solution = read(assignment.source_dir(root) / assignment.notebook)
-    cells = [c.source for c in solution.cells if c.cell_type == "code"]
-    here = os.getcwd()
-    os.chdir(root / "assignments" / assignment.id)
-    try:
-        times = []
-        for _ in range(repeats):
-            shell.reset(new_session=False)
-            start = time.perf_counter()
-            with contextlib.redirect_stdout(io.StringIO()):
-                for source in cells:
-                    shell.run_cell(source, store_history=False)
-            times.append(time.perf_counter() - start)
-    finally:
-        os.chdir(here)
-    return statistics.median(times)
+
+    def run_once(cells: list[str]) -> None:
+        shell.reset(new_session=False)
+        for source in cells:
+            shell.run_cell(source, store_history=False)
+
+    return _median_run(root, assignment, run_once, repeats)
 
 
 def kernel_round_trip(mode: str, sandbox: bool, repeats: int = 15) -> float:
