@@ -31,6 +31,7 @@ class Outcome:
     stdout: str
     error: str | None  # the exception name, if the code raised
     died: bool = False
+    shown: list[str] = field(default_factory=list)  # the MIME types of what it displayed
 
 
 @dataclass
@@ -147,12 +148,12 @@ class KernelLab:
 
 def _execute(client, code: str, timeout: float) -> Outcome:
     message_id = client.execute(code)
-    stdout, error = [], None
+    stdout, error, shown = [], None, []
     while True:
         try:
             message = client.get_iopub_msg(timeout=timeout)
         except Exception:  # noqa: BLE001 (queue.Empty: the kernel went silent, i.e. it died)
-            return Outcome("".join(stdout), error, died=True)
+            return Outcome("".join(stdout), error, died=True, shown=shown)
         if message["parent_header"].get("msg_id") != message_id:
             continue
         kind, content = message["msg_type"], message["content"]
@@ -160,5 +161,7 @@ def _execute(client, code: str, timeout: float) -> Outcome:
             stdout.append(content["text"])
         elif kind == "error":
             error = content["ename"]
+        elif kind == "display_data":
+            shown.extend(content["data"])
         elif kind == "status" and content["execution_state"] == "idle":
-            return Outcome("".join(stdout), error)
+            return Outcome("".join(stdout), error, shown=shown)

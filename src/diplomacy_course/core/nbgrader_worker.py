@@ -15,6 +15,7 @@ else printed goes to stderr, the worker's log file.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import logging
@@ -126,11 +127,22 @@ def _run_in_process(args: list[str], env: dict[str, str]) -> dict:
     return {"exit": code, "log": log.getvalue()}
 
 
+def _reuse_database_engines() -> None:
+    """nbgrader makes a new SQLAlchemy engine for every Gradebook it opens, several a notebook; a
+    new engine starts with an empty statement cache and must first learn its database. Here one
+    engine per database URL is lent again. Gradebook.close still disposes of its connections."""
+    import nbgrader.api
+
+    nbgrader.api.create_engine = functools.lru_cache(maxsize=8)(nbgrader.api.create_engine)
+
+
 def serve() -> None:
     answers = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)  # stray prints (a kernel's, nbgrader's) go to the log, never into the answers
     nbgrader_main.skip_unused_slow_imports()
     import nbgrader.apps.nbgraderapp  # noqa: F401  (the import this process exists to pay once)
+
+    _reuse_database_engines()
 
     for line in sys.stdin:
         request = json.loads(line)

@@ -248,7 +248,7 @@ _KERNEL_SETTINGS = (
     # Once its last cell has answered, a grading kernel has nothing left to say: stop it at once
     # rather than ask it to shut down and poll until it has.
     "--Execute.shutdown_kernel=immediate",
-    "--AsyncKernelManager.client_class=diplomacy_course.grading.kernel_client.QuickReadyKernelClient",
+    "--Execute.kernel_manager_class=diplomacy_course.grading.kernel_client.QuickKernelManager",
 )
 
 

@@ -1,10 +1,14 @@
-"""The kernel client ``course autograde`` gives nbgrader: jupyter_client's, without its idle wait.
+"""The kernel manager and client ``course autograde`` gives nbgrader: jupyter_client's, without idle waits.
 
-jupyter_client's ``wait_for_ready`` ends every kernel start by listening to IOPub until it has
-been silent for 0.2 s: a fifth of a second of a grading core doing nothing, per notebook. Here
-readiness means the same thing (a kernel_info reply, and a message on IOPub, which proves it
-connected), but the status messages already there are dropped without waiting for more: nbclient
-reads only the replies to its own requests, so a late status message changes nothing.
+- jupyter_client's ``wait_for_ready`` ends every kernel start by listening to IOPub until it has
+  been silent for 0.2 s: a fifth of a second of a grading core doing nothing, per notebook. Here
+  readiness means the same thing (a kernel_info reply, and a message on IOPub, which proves it
+  connected), but the status messages already there are dropped without waiting for more: nbclient
+  reads only the replies to its own requests, so a late status message changes nothing.
+- The client connects before the kernel has bound its ports; ZeroMQ then tries again every 100 ms
+  by default. Here every 5 ms, so the first request goes out as soon as the kernel listens.
+- After stopping a kernel, jupyter_client checks every 100 ms whether its process has ended; here
+  every 5 ms.
 """
 
 from __future__ import annotations
@@ -12,13 +16,25 @@ from __future__ import annotations
 import time
 from queue import Empty
 
+import zmq
+import zmq.asyncio
 from jupyter_client.asynchronous import AsyncKernelClient
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import Type, default
 
 KERNEL_INFO_WAIT = 1.0  # seconds for one kernel_info round trip before asking again
 IOPUB_WAIT = 0.2  # seconds for the kernel's status message on IOPub (else it was not connected yet)
+POLL_SECONDS = 0.005  # how often to try connecting again, or to look whether a stopped kernel has gone
 
 
 class QuickReadyKernelClient(AsyncKernelClient):
+    @default("context")
+    def _context_default(self) -> zmq.asyncio.Context:
+        self._created_context = True  # so that stop_channels ends it, as jupyter_client's own
+        context = zmq.asyncio.Context()
+        context.setsockopt(zmq.RECONNECT_IVL, int(POLL_SECONDS * 1000))  # for every socket it makes
+        return context
+
     async def wait_for_ready(self, timeout: float | None = None) -> None:
         deadline = time.monotonic() + (timeout if timeout is not None else float("inf"))
         while not (await self._kernel_info_answered() and await self._iopub_connected()):
@@ -54,3 +70,10 @@ class QuickReadyKernelClient(AsyncKernelClient):
         except Empty:
             return False
         return True
+
+
+class QuickKernelManager(AsyncKernelManager):
+    client_factory = Type(QuickReadyKernelClient, klass=AsyncKernelClient).tag(config=True)
+
+    async def _async_wait(self, pollinterval: float = 0.1) -> None:
+        await super()._async_wait(pollinterval=min(pollinterval, POLL_SECONDS))

@@ -45,6 +45,10 @@ NOT_RUN = ("NotRun", "Not run: the kernel stopped in an earlier cell.")
 
 
 class RobustOverwriteCells(OverwriteCells):
+    def preprocess(self, nb, resources):
+        self._known_ids: set[str] | None = None  # this notebook's grade ids, read on first need
+        return super().preprocess(nb, resources)
+
     def preprocess_cell(self, cell, resources, cell_index):
         nbgrader = cell.metadata.get("nbgrader")
         if nbgrader is not None and not self._is_known(nbgrader.get("grade_id")):
@@ -56,13 +60,14 @@ class RobustOverwriteCells(OverwriteCells):
         return super().preprocess_cell(cell, resources, cell_index)
 
     def _is_known(self, grade_id) -> bool:
-        if grade_id is None:
-            return False
-        try:
-            self.gradebook.find_source_cell(grade_id, self.notebook_id, self.assignment_id)
-        except MissingEntry:
-            return False
-        return True
+        if self._known_ids is None:  # one query a notebook, not one a cell
+            try:
+                source = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)
+            except MissingEntry:
+                self._known_ids = set()
+            else:
+                self._known_ids = {cell.name for cell in source.source_cells}
+        return grade_id in self._known_ids
 
     def add_missing_grade_cells(self, nb, resources):
         source_nb = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)

@@ -1,0 +1,28 @@
+"""What the warm grading kernel does differently from Jupyter's own, beyond the sandbox."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.kernels import KernelLab
+
+FIGURE_THAT_COUNTS_ITS_DRAWS = """
+import matplotlib.pyplot as plt
+fig, ax = plt.subplots()
+ax.plot([1, 3, 2])
+fig.canvas.mpl_connect("draw_event", lambda event: print("DRAWN"))
+"""
+
+
+@pytest.mark.parametrize(("mode", "draws"), [("warm", 2), ("plain", 3)])
+def test_a_figure_is_drawn_once_and_still_shown(tmp_path, mode, draws):
+    """The inline PNG takes two draws (one without rendering, to measure the figure's tight box).
+    Jupyter's own kernel, the control, renders it once more before: pyplot's hook after a cell."""
+    lab = KernelLab(tmp_path, mode).setup()
+    try:
+        outcome = lab.run(FIGURE_THAT_COUNTS_ITS_DRAWS)
+    finally:
+        lab.close()
+    assert outcome.error is None, outcome
+    assert "image/png" in outcome.shown
+    assert outcome.stdout.count("DRAWN") == draws, outcome.stdout
