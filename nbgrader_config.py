@@ -35,10 +35,10 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 
 # A runaway cell is interrupted after this many seconds and graded as failed; the notebook
 # goes on with its next cell (nbgrader's default timeout is 30 s; the solutions take a few).
-# The notebook's JSON is checked once, after the last preprocessor, not after every one of them.
-c.Exporter.optimistic_validation = True
 c.Execute.timeout = locations.cell_timeout()
 c.Execute.interrupt_on_timeout = True
+# A notebook's JSON is checked once, after the last preprocessor, not after every one of them.
+c.Exporter.optimistic_validation = True
 # Grade cells a student deleted are put back from the source, and score zero.
 c.OverwriteCells.add_missing_cells = True
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}

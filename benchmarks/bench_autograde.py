@@ -41,6 +41,7 @@ from diplomacy_course.core.locations import gradebook_url
 from diplomacy_course.core.release import release
 from diplomacy_course.grading.autograde import autograde_class
 from diplomacy_course.grading.gradebook import cell_scores
+from diplomacy_course.grading.warm_kernels import draw_figures_once
 from tests.support.course import copy_course, submit_notebooks
 from tests.support.variants import questions, read, with_answer
 
@@ -132,15 +133,13 @@ def rendered_floor(root: Path, assignment, repeats: int = 7) -> float:
     No grader can do a notebook's work for less; plain nbgrader does this work too."""
     from IPython.core.interactiveshell import InteractiveShell
     from IPython.core.pylabtools import activate_matplotlib
-    from matplotlib import pyplot
     from matplotlib_inline.backend_inline import configure_inline_support
 
     backend = "module://matplotlib_inline.backend_inline"
     shell = InteractiveShell.instance()
+    draw_figures_once()  # as grading kernels do: no unseen draw of each figure before its PNG
     activate_matplotlib(backend)  # what %matplotlib inline does in a kernel
     configure_inline_support(shell, backend)
-    # pyplot's hook renders each figure once more, unseen, before its PNG; grading kernels skip it
-    shell.events.unregister("post_execute", pyplot._draw_all_if_interactive)
 
     def run_once(cells: list[str]) -> None:
         shell.reset(new_session=False)

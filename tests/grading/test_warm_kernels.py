@@ -15,7 +15,7 @@ fig.canvas.mpl_connect("draw_event", lambda event: print("DRAWN"))
 
 
 @pytest.mark.parametrize(("mode", "draws"), [("warm", 2), ("plain", 3)])
-def test_a_figure_is_drawn_once_and_still_shown(tmp_path, mode, draws):
+def test_a_figure_is_drawn_once_less_than_in_jupyter_and_still_shown(tmp_path, mode, draws):
     """The inline PNG takes two draws (one without rendering, to measure the figure's tight box).
     Jupyter's own kernel, the control, renders it once more before: pyplot's hook after a cell."""
     lab = KernelLab(tmp_path, mode).setup()

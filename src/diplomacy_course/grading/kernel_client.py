@@ -30,8 +30,7 @@ POLL_SECONDS = 0.005  # how often to try connecting again, or to look whether a 
 class QuickReadyKernelClient(AsyncKernelClient):
     @default("context")
     def _context_default(self) -> zmq.asyncio.Context:
-        self._created_context = True  # so that stop_channels ends it, as jupyter_client's own
-        context = zmq.asyncio.Context()
+        context = super()._context_default()  # a new context, which stop_channels ends
         context.setsockopt(zmq.RECONNECT_IVL, int(POLL_SECONDS * 1000))  # for every socket it makes
         return context
 

@@ -45,8 +45,10 @@ NOT_RUN = ("NotRun", "Not run: the kernel stopped in an earlier cell.")
 
 
 class RobustOverwriteCells(OverwriteCells):
+    _known_ids: set[str] | None = None  # the notebook's grade ids in the gradebook, read on first need
+
     def preprocess(self, nb, resources):
-        self._known_ids: set[str] | None = None  # this notebook's grade ids, read on first need
+        self._known_ids = None  # a new notebook
         return super().preprocess(nb, resources)
 
     def preprocess_cell(self, cell, resources, cell_index):

@@ -168,12 +168,12 @@ def _receive(connection: socket.socket) -> bytes:
 def _run_warm_kernel(argv: list[str]) -> None:
     from ipykernel.kernelapp import IPKernelApp
 
-    _draw_figures_once()
+    draw_figures_once()
     sys.argv = ["ipykernel", *argv]
     IPKernelApp.launch_instance(argv=argv)
 
 
-def _draw_figures_once() -> None:
+def draw_figures_once() -> None:
     """After each cell pyplot draws every changed figure on its canvas (its REPL hook); then the
     inline backend draws each again into the PNG it shows, and closes it. The first draw, which
     nothing shows, is a third of a figure's cost: skip it while the backend is inline. The PNG is
@@ -184,7 +184,7 @@ def _draw_figures_once() -> None:
     draw_all = pyplot._draw_all_if_interactive  # what pyplot registers on IPython's post_execute
 
     def draw_all_unless_inline() -> None:
-        if "inline" not in str(matplotlib.rcParams["backend"]):
+        if "inline" not in str(matplotlib.rcParams["backend"]):  # INLINE_FIGURES, or %matplotlib inline
             draw_all()
 
     pyplot._draw_all_if_interactive = draw_all_unless_inline
