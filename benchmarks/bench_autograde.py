@@ -16,7 +16,11 @@ notebook: the median time to start a kernel, run one cell and stop it, with and 
 sandbox.
 
     .venv/bin/python -m benchmarks.bench_autograde [--students 60] [--assignment a1] [--timeout 10]
-                                                   [--workers N] [--cold]
+                                                   [--workers N] [--cold] [--repeats 3]
+
+With ``--repeats N`` the class is graded in N rounds, each by plain nbgrader and then by each of
+the course's contenders; it prints every round's ratio and the medians, since on a shared machine
+one run's ratio can be off by a quarter.
 
 It prints figures; nothing here is asserted by the test suite.
 """
@@ -39,7 +43,7 @@ from pathlib import Path
 from diplomacy_course.core import catalog, nbgrader_runner
 from diplomacy_course.core.locations import gradebook_url
 from diplomacy_course.core.release import release
-from diplomacy_course.grading.autograde import autograde_class
+from diplomacy_course.grading.autograde import autograde_class, usable_cores
 from diplomacy_course.grading.gradebook import cell_scores
 from diplomacy_course.grading.warm_kernels import draw_figures_once
 from tests.support.course import copy_course, submit_notebooks
@@ -183,6 +187,9 @@ def main() -> None:
     parser.add_argument("--timeout", type=int, default=10, help="cell timeout for both (s)")
     parser.add_argument("--cold", action="store_true", help="also time the parallel grader without warm kernels")
     parser.add_argument("--workers", type=int, help="course autograde's workers (default: its own default)")
+    parser.add_argument(
+        "--repeats", type=int, default=1, help="rounds of every contender, one after the other (medians are printed)"
+    )
     args = parser.parse_args()
     os.environ["COURSE_CELL_TIMEOUT"] = str(args.timeout)
     assignment = catalog.get(args.assignment)
@@ -196,38 +203,55 @@ def main() -> None:
     }
     if args.cold:
         contenders["course autograde --cold"] = lambda r: time_course(r, assignment, warm=False, workers=args.workers)
-    results, kinds = {}, {}
-    for name, grade in contenders.items():
-        root = copy_course(work / name.replace(" ", "-"))
-        release(assignment, root)
-        kinds = make_class(root, assignment, args.students)
-        seconds = grade(root)
-        results[name] = (seconds, scores(root, assignment.id))
-        print(f"{name:30s} {seconds:8.1f} s  ({seconds / args.students:.2f} s per submission)", flush=True)
+    # One round grades the same class with every contender in turn, so that a round's ratios compare
+    # runs minutes apart, not a quiet hour with a busy one: the machine's speed drifts.
+    times: dict[str, list[float]] = {name: [] for name in contenders}
+    same_scores: dict[str, bool] = dict.fromkeys(contenders, True)
+    kinds, cell_count = {}, 0
+    for round_number in range(1, args.repeats + 1):
+        baseline_scores = None
+        for name, grade in contenders.items():
+            root = copy_course(work / name.replace(" ", "-"))
+            release(assignment, root)
+            kinds = make_class(root, assignment, args.students)
+            seconds = grade(root)
+            graded = scores(root, assignment.id)
+            shutil.rmtree(root, ignore_errors=True)
+            baseline_scores = graded if baseline_scores is None else baseline_scores
+            same_scores[name] &= graded == baseline_scores
+            cell_count = len(graded)
+            times[name].append(seconds)
+            print(
+                f"round {round_number}/{args.repeats}  {name:30s} {seconds:8.1f} s  "
+                f"({seconds / args.students:.2f} s per submission)",
+                flush=True,
+            )
     mix = {k: list(kinds.values()).count(k) for k in sorted(set(kinds.values()))}
-    baseline_time, baseline_scores = results["plain nbgrader"]
+    cores = min(usable_cores(), args.workers or usable_cores())
+    baseline_times = times["plain nbgrader"]
     print(
-        f"class: {args.students} submissions of {assignment.id}: {mix}; cores: {os.cpu_count()}; "
-        f"cell timeout {args.timeout} s"
+        f"class: {args.students} submissions of {assignment.id}: {mix}; cores: {cores}; "
+        f"cell timeout {args.timeout} s; rounds: {args.repeats}"
     )
     floor = compute_floor(REPO, assignment)
     print(f"compute floor: {floor:.2f} s per notebook (the solution's code and tests in one warm process)")
     rendered = rendered_floor(REPO, assignment)
-    cores = min(os.cpu_count() or 1, args.workers or os.cpu_count() or 1)
     # Every notebook costs about the floor (broken ones a little less); the runaway one also holds
     # a core for the whole cell timeout, whoever grades it.
     no_overhead = (args.students * rendered + args.timeout) / cores
     print(
         f"rendered floor: {rendered:.2f} s per notebook (the same, rendering its tables and figures as Jupyter "
         f"does); a grader with no overhead at all would need about {no_overhead:.1f} s for this class on "
-        f"{cores} cores: {baseline_time / no_overhead:.2f}x plain nbgrader"
+        f"{cores} cores: {statistics.median(baseline_times) / no_overhead:.2f}x plain nbgrader"
     )
-    for name, (seconds, graded) in results.items():
-        same = graded == baseline_scores
+    for name, seconds in times.items():
+        ratios = [plain / own for plain, own in zip(baseline_times, seconds, strict=True)]
+        each = ", ".join(f"{r:.2f}x" for r in ratios)
         print(
-            f"{name:30s} speed-up vs plain nbgrader: {baseline_time / seconds:5.2f}x   "
-            f"wall x cores per notebook / floor: {seconds * (os.cpu_count() or 1) / args.students / floor:5.1f}   "
-            f"identical scores: {same} ({len(graded)} cell scores)"
+            f"{name:30s} median {statistics.median(seconds):6.1f} s   speed-up vs plain nbgrader: median "
+            f"{statistics.median(ratios):5.2f}x (rounds: {each})   wall x cores per notebook / floor: "
+            f"{statistics.median(seconds) * cores / args.students / floor:5.1f}   "
+            f"identical scores: {same_scores[name]} ({cell_count} cell scores)"
         )
     print_sandbox_cost()
     shutil.rmtree(work, ignore_errors=True)

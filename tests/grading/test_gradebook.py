@@ -114,6 +114,12 @@ def test_recording_ungradable_keeps_grades_already_there(class_db):
         assert gb.find_submission_notebook(NOTEBOOK, ASSIGNMENT, "s1").flagged
 
 
+def test_with_no_one_to_record_the_class_gradebook_is_not_opened(tmp_path):
+    # Every student's job asks; opening (and committing to) the class gradebook for nobody cost
+    # each of them a gradebook set-up. Opening this one would raise: SQLite makes no folders.
+    record_ungradable(f"sqlite:///{tmp_path / 'no-such-folder' / 'gradebook.db'}", ASSIGNMENT, [])
+
+
 def test_class_scores_have_one_entry_per_student_asked_for(worker_db, class_db):
     merge_submissions(worker_db, class_db, ASSIGNMENT, list(CLASS))
     scores = {s.student_id: s for s in class_scores(class_db, ASSIGNMENT, ["s1", "s2", "absent"])}

@@ -17,6 +17,7 @@ import threading
 import time
 from pathlib import Path
 
+import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
@@ -54,11 +55,10 @@ def test_a_student_whose_nbgrader_worker_died_is_graded_again_on_a_fresh_one(kla
     root, assignment, full = klass
     real_run, killed = autograde.NbgraderWorker.run, []
 
-    # Killed once nbgrader has recorded budi's submission (in budi's job's gradebook) and begun to
-    # run the notebook: what it leaves behind then looks like a graded notebook that scored 0.
-    job_gradebook = locations.grading_dir(root) / ".workers" / assignment.id / f"job-{STUDENTS.index('budi')}.db"
-
-    def budi_recorded() -> bool:
+    # Killed once nbgrader has recorded budi's submission (in budi's job's gradebook, the one the
+    # worker is given) and begun to run the notebook: what it leaves behind then looks like a graded
+    # notebook that scored 0.
+    def budi_recorded(job_gradebook: str) -> bool:
         with (
             contextlib.suppress(sqlite3.Error),
             contextlib.closing(sqlite3.connect(f"file:{job_gradebook}?mode=ro", uri=True)) as db,
@@ -66,22 +66,23 @@ def test_a_student_whose_nbgrader_worker_died_is_graded_again_on_a_fresh_one(kla
             return bool(db.execute("SELECT 1 FROM submitted_assignment WHERE student_id = 'budi'").fetchall())
         return False
 
-    def kill_when_half_graded(pid: int) -> None:
+    def kill_when_half_graded(pid: int, job_gradebook: str) -> None:
         deadline = time.monotonic() + 120
-        while not budi_recorded() and time.monotonic() < deadline:
+        while not budi_recorded(job_gradebook) and time.monotonic() < deadline:
             time.sleep(0.05)
         os.kill(pid, signal.SIGKILL)
 
     def killed_while_grading_budi(worker, args, **kwargs):
         if args[0] == "autograde" and "--CourseDirectory.student_id=budi" in args and not killed:
             killed.append(worker.start()._process.pid)
-            threading.Thread(target=kill_when_half_graded, args=killed).start()
+            job_gradebook = kwargs["db_url"].removeprefix("sqlite:///")
+            threading.Thread(target=kill_when_half_graded, args=(killed[0], job_gradebook)).start()
         return real_run(worker, args, **kwargs)
 
     monkeypatch.setattr(autograde.NbgraderWorker, "run", killed_while_grading_budi)
     results = autograde.autograde_class(assignment, root, workers=2)
     assert killed, "no worker was killed: the test is void"
-    assert not [s for r in results for s in r.ungradable]
+    assert not [r.student for r in results if r.ungradable]
     assert _totals_and_flags(root, assignment) == {s: (full, False) for s in STUDENTS}
 
 
@@ -125,10 +126,26 @@ def test_a_corrupt_notebook_is_named_never_a_silent_zero(klass):
     broken = locations.grading_dir(root) / "submitted" / "dewi" / assignment.id / assignment.notebook
     broken.write_text('{"cells": [ this is not json')
     results = autograde.autograde_class(assignment, root, workers=2)
-    assert sorted(s for r in results for s in r.ungradable) == ["dewi"]
+    assert sorted(r.student for r in results if r.ungradable) == ["dewi"]
     totals = _totals_and_flags(root, assignment)
     assert totals.pop("dewi")[1], "the corrupt submission is flagged for a grader"
     assert totals == {s: (full, False) for s in STUDENTS if s != "dewi"}
+
+
+def test_the_command_names_who_could_not_be_graded_and_whose_notebook_ended_its_kernel(klass):
+    root, assignment, _ = klass
+    submitted = locations.grading_dir(root) / "submitted"
+    (submitted / "dewi" / assignment.id / assignment.notebook).write_text('{"cells": [ this is not json')
+    ends_its_kernel = read(assignment.source_dir(root) / assignment.notebook)
+    ends_its_kernel.cells.insert(0, nbformat.v4.new_code_cell("import os\nos._exit(1)"))
+    submit_notebooks(root, assignment, "budi", {assignment.notebook: ends_its_kernel})
+    command = [str(Path(sys.executable).parent / "course"), "autograde", assignment.id, "--workers", "2"]
+    done = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=600)
+    said = " ".join((done.stdout + done.stderr).split())  # the terminal's line breaks fall anywhere
+    assert done.returncode != 0, said
+    assert "1 student(s) could not be graded: dewi" in said, said
+    assert "nbgrader log for dewi" in said, said
+    assert "Kernel ended by the student's own notebook: budi" in said, said
 
 
 def test_ctrl_c_stops_with_one_line_and_the_next_run_grades_everyone(klass):

@@ -117,7 +117,7 @@ class Course:
     def build_book_page(self) -> Path:
         """The English edition of the clone's book, its pages not executed (the launch buttons need no outputs)."""
         conf = build.sphinx_conf_dir(self.clone)
-        build._locale_dir(self.clone)
+        build.stage_catalogs(self.clone)
         command = build.sphinx_command(self.clone, conf, "en", strict=False)
         command[-2:-2] = ["-D", "nb_execution_mode=off", "-q"]
         venv_bin = Path(sys.executable).parent

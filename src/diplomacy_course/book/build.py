@@ -115,8 +115,9 @@ def _tool(name: str) -> str:
     return str(Path(sys.executable).parent / name)
 
 
-def _locale_dir(root: Path) -> Path:
-    """A copy of the catalogs under _build, where Sphinx compiles them (no .mo in the sources).
+def stage_catalogs(root: Path) -> Path:
+    """Copy the catalogs under _build, where Sphinx compiles them (no .mo in the sources): run
+    it before any ``sphinx_command``, whose configuration reads the catalogs from there.
 
     Copies keep their times and compiled catalogs stay, so an unchanged catalog is not compiled
     again and its page is not rebuilt; catalogs deleted from the sources are deleted here too."""
@@ -215,7 +216,7 @@ def build_book(root: Path | None = None, *, strict: bool = True, quiet: bool = F
     root = root or locations.repo_root()
     invalidate_stale_executions(root)
     conf = sphinx_conf_dir(root)
-    _locale_dir(root)
+    stage_catalogs(root)
     for lang in LANGUAGES:
         code = _run_sphinx(sphinx_command(root, conf, lang, strict=strict), root, quiet)
         if code != 0:
@@ -233,7 +234,7 @@ def extract_messages(root: Path | None = None, *, quiet: bool = False) -> Path:
     """The book's message templates (.pot, one per page) in _build/editions/en/gettext."""
     root = root or locations.repo_root()
     conf = sphinx_conf_dir(root)
-    _locale_dir(root)
+    stage_catalogs(root)
     command = sphinx_command(root, conf, LANGUAGES[0], builder="gettext", strict=False)
     if _run_sphinx(command, root, quiet) != 0:
         raise RuntimeError("Extracting the book's messages failed; the messages above say why.")

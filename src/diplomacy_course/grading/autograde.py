@@ -12,8 +12,8 @@ imported once, not once a command), with:
   only, no network, no grader environment, no other processes, limits;
 - nbgrader's cell timeout from nbgrader_config.py for runaway loops.
 
-There are as many workers as the machine has cores, and each takes the next student when it is
-free, so one slow notebook holds up no one. Before anything is graded, the sandbox is tried on
+There is one worker per core this process may use (``taskset``, a cpuset), and each takes the
+next student when it is free, so one slow notebook holds up no one. Before anything is graded, the sandbox is tried on
 this machine (``sandbox.probe``); without it, grading stops unless the instructor explicitly asked
 for ``--no-sandbox``. A student whose grading did not reach the gradebook (the worker died, say)
 is graded once more on a fresh worker, so that one failure cannot cost anyone their grade.
@@ -32,7 +32,7 @@ import shutil
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from diplomacy_course.core import locations, nbgrader_runner
@@ -75,26 +75,26 @@ def only_run_of(assignment: Assignment, root: Path):
 
 @dataclass
 class JobResult:
-    """What grading a student came to (a list of students, for the summary's sake)."""
+    """What grading one student came to."""
 
-    students: list[str]
+    student: str
     # False when nbgrader or its worker ended mid-way: what it had written (a submission with no
     # scores yet, an unexecuted notebook) would read as a silent 0, so none of it is used.
     finished: bool = True
-    merged: list[str] = field(default_factory=list)
-    without_notebook: list[str] = field(default_factory=list)  # renamed or unreadable: nbgrader gives a silent 0
-    kernel_died: list[str] = field(default_factory=list)  # their own notebook ended its kernel: flagged
+    merged: bool = False  # the grading reached the class gradebook
+    without_notebook: bool = False  # renamed or unreadable: nbgrader would give a silent 0
+    kernel_died: bool = False  # their own notebook ended its kernel: flagged
     log_tail: str = ""
 
     @property
-    def unmerged(self) -> list[str]:
-        """Students with a notebook whose grading did not reach the gradebook."""
-        return [s for s in self.students if s not in self.merged and s not in self.without_notebook]
+    def unmerged(self) -> bool:
+        """A notebook was there, but its grading did not reach the gradebook."""
+        return not self.merged and not self.without_notebook
 
     @property
-    def ungradable(self) -> list[str]:
-        """Students with no notebook nbgrader could grade: recorded with zero and flagged."""
-        return [s for s in self.students if s not in self.merged or s in self.without_notebook]
+    def ungradable(self) -> bool:
+        """No notebook nbgrader could grade: recorded with zero and flagged."""
+        return not self.merged or self.without_notebook
 
 
 def install_grader_kernel(workspace: Path) -> Path:
@@ -259,52 +259,44 @@ def _grade_student(run: _ClassRun, student: str, number: int) -> JobResult:
     try:
         _, log = worker.run(args, db_url=run.start_job_db(number), extra_env=run.kernel_environment())
     except (OSError, subprocess.SubprocessError) as error:  # nbgrader died or could not run: graded again
-        return JobResult([student], finished=False, log_tail=f"nbgrader did not run to the end: {error}")
+        return JobResult(student, finished=False, log_tail=f"nbgrader did not run to the end: {error}")
     finally:
         run.nbgrader_workers.put(worker)
-    return JobResult([student], log_tail="\n".join(log.strip().splitlines()[-15:]))
+    return JobResult(student, log_tail="\n".join(log.strip().splitlines()[-15:]))
 
 
-def _graded_in(db_url: str, assignment_id: str, students: list[str]) -> list[str]:
+def _graded_in(db_url: str, assignment_id: str, student: str) -> bool:
     from nbgrader.api import Gradebook, MissingEntry
 
-    graded = []
     with Gradebook(db_url) as gb:
-        for student in students:
-            try:
-                gb.find_submission(assignment_id, student)
-                graded.append(student)
-            except MissingEntry:
-                pass
-    return graded
+        try:
+            gb.find_submission(assignment_id, student)
+        except MissingEntry:
+            return False
+    return True
 
 
 def _record_job(run: _ClassRun, result: JobResult, number: int, *, final: bool = True) -> None:
     """Bring one finished job into the class gradebook; flag who could not be graded (only
     on the ``final`` attempt: others are graded again first)."""
-    class_db = locations.gradebook_url(run.root)
+    class_db, student = locations.gradebook_url(run.root), result.student
     if not result.finished:
-        result.merged = []
+        result.merged = False
     elif run.snapshot is not None:
-        result.merged = merge_submissions(run.job_db_url(number), class_db, run.assignment.id, result.students)
+        result.merged = bool(merge_submissions(run.job_db_url(number), class_db, run.assignment.id, [student]))
     else:  # nbgrader wrote to the shared server gradebook directly
-        result.merged = _graded_in(class_db, run.assignment.id, result.students)
-    submitted = locations.grading_dir(run.root) / "submitted"
-    autograded = locations.grading_dir(run.root) / "autograded"
+        result.merged = _graded_in(class_db, run.assignment.id, student)
+    submitted = locations.grading_dir(run.root) / "submitted" / student / run.assignment.id / run.assignment.notebook
+    autograded = locations.grading_dir(run.root) / "autograded" / student / run.assignment.id / run.assignment.notebook
     # No gradable notebook: none under the expected name, or one nbgrader could not read (it then
     # records the submission with no autograded copy, which would read as a silent 0).
-    result.without_notebook = [
-        s
-        for s in result.students
-        if not (submitted / s / run.assignment.id / run.assignment.notebook).is_file()
-        or (s in result.merged and not (autograded / s / run.assignment.id / run.assignment.notebook).is_file())
-    ]
+    result.without_notebook = not submitted.is_file() or (result.merged and not autograded.is_file())
     # No notebook is final at once; a grading that did not arrive is final only on the last attempt.
-    record_ungradable(class_db, run.assignment.id, result.without_notebook + (result.unmerged if final else []))
-    result.kernel_died = [
-        s for s in result.merged if _kernel_died_in(autograded / s / run.assignment.id / run.assignment.notebook)
-    ]
-    flag_submissions(class_db, run.assignment.id, result.kernel_died)
+    if result.without_notebook or (result.unmerged and final):
+        record_ungradable(class_db, run.assignment.id, [student])
+    result.kernel_died = result.merged and _kernel_died_in(autograded)
+    if result.kernel_died:
+        flag_submissions(class_db, run.assignment.id, [student])
 
 
 def _kernel_died_in(notebook: Path) -> bool:
@@ -354,9 +346,16 @@ def autograde_class(
         return _grade_class(assignment, root, students, workers, limits or Limits(), warm, sandbox, on_student_done)
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (``taskset``, a container's cpuset), not the machine's."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def _grade_class(assignment, root, students, workers, limits, warm, sandbox, on_student_done) -> list[JobResult]:
     workspace = _fresh_workspace(assignment, root)
-    workers = workers or os.cpu_count() or 1
+    workers = workers or usable_cores()
     with ThreadPoolExecutor(max_workers=workers) as pool, _nbgrader_workers(root, workspace, workers) as graders:
         # Released (so the class gradebook knows the assignment and its data are in place) by one
         # nbgrader worker while the warm server imports.
@@ -399,7 +398,7 @@ def _grade_students(run: _ClassRun, pool: ThreadPoolExecutor, on_student_done) -
         _record_job(run, result, number, final=not first_try)
         if first_try and result.unmerged:
             again = next(retry_numbers)
-            futures[pool.submit(_grade_student, run, result.students[0], again)] = again
+            futures[pool.submit(_grade_student, run, result.student, again)] = again
             continue
         results.append(result)
         if on_student_done:

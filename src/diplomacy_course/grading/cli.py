@@ -106,7 +106,7 @@ def roster_template(
 @app.command("autograde")
 def autograde(
     assignment_id: str = typer.Argument(..., help="e.g. a1"),
-    workers: int = typer.Option(0, help="Parallel workers (0: one per core)."),
+    workers: int = typer.Option(0, help="Parallel workers (0: one per core this process may use)."),
     memory_mb: int = typer.Option(Limits.memory_mb, help="Memory a notebook may write to (RLIMIT_DATA), in MB."),
     wall_seconds: int = typer.Option(Limits.wall_seconds, help="Time a whole notebook may take, in seconds."),
     cold: bool = typer.Option(False, help="Start every kernel from scratch (no warm fork server)."),
@@ -136,7 +136,7 @@ def autograde(
                 warm=not cold,
                 sandbox=not no_sandbox,
                 only=student or None,
-                on_student_done=lambda r: progress.advance(task, len(r.students)),
+                on_student_done=lambda _result: progress.advance(task),
             )
         except (FileNotFoundError, SandboxUnavailable, AutogradeBusy, nbgrader_runner.NbgraderError) as error:
             fail(str(error))
@@ -150,7 +150,7 @@ def autograde(
         console.print(
             "[yellow]Graded WITHOUT the sandbox (--no-sandbox): trust these grades only for trusted notebooks."
         )
-    ungradable = sorted(s for r in results for s in r.ungradable)
+    ungradable = sorted(r.student for r in results if r.ungradable)
     _print_scores(class_scores(locations.gradebook_url(root), assignment_id, students), ungradable, results)
     if ungradable:
         fail(f"{len(ungradable)} student(s) could not be graded: {', '.join(ungradable)} (flagged; see the log above).")
@@ -160,7 +160,7 @@ def _print_scores(scores, ungraded, results) -> None:
     table = Table(title="Autograde summary")
     for column in ("student", "score", "status"):
         table.add_column(column)
-    crashed = {s for r in results for s in r.kernel_died}
+    crashed = {r.student for r in results if r.kernel_died}
     for s in scores:
         if s.student_id in ungraded:
             status = "no gradable notebook: 0, flagged (log below)"
@@ -173,7 +173,7 @@ def _print_scores(scores, ungraded, results) -> None:
     console.print(table)
     for result in results:
         if result.ungradable:
-            console.print(f"[red]nbgrader log for {', '.join(result.students)}:[/red]\n{result.log_tail}")
+            console.print(f"[red]nbgrader log for {result.student}:[/red]\n{result.log_tail}")
     if crashed:
         console.print(f"[yellow]Kernel ended by the student's own notebook: {', '.join(sorted(crashed))}")
 

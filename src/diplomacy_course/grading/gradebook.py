@@ -66,6 +66,8 @@ def _merge_grade(source, target) -> None:
 def record_ungradable(class_db_url: str, assignment_id: str, student_ids: list[str]) -> None:
     """Give students whose submission nbgrader could not grade (no notebook, unreadable file) a
     submission that scores zero and is flagged for a grader; grades already there are kept."""
+    if not student_ids:
+        return
     with Gradebook(class_db_url) as klass:
         for student_id in student_ids:
             klass.update_or_create_student(student_id)
