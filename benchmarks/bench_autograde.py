@@ -38,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from diplomacy_course.core import catalog, nbgrader_runner
@@ -180,6 +181,38 @@ def print_sandbox_cost() -> None:
     )
 
 
+@dataclass
+class Rounds:
+    """What grading a class in rounds found."""
+
+    times: dict[str, list[float]]  # each contender's seconds, one per round
+    same_scores: dict[str, bool]  # every round's cell scores the same as plain nbgrader's
+    kinds: dict[str, str]  # student -> kind of submission
+    cell_count: int
+
+
+def grade_in_rounds(contenders: dict, assignment, students: int, repeats: int, work: Path) -> Rounds:
+    """Grade the same class with every contender in turn, ``repeats`` times. A round's ratios then
+    compare runs minutes apart, not a quiet hour with a busy one: the machine's speed drifts."""
+    rounds = Rounds({name: [] for name in contenders}, dict.fromkeys(contenders, True), {}, 0)
+    for round_number in range(1, repeats + 1):
+        baseline_scores = None
+        for name, grade in contenders.items():
+            root = copy_course(work / name.replace(" ", "-"))
+            release(assignment, root)
+            rounds.kinds = make_class(root, assignment, students)
+            seconds = grade(root)
+            graded = scores(root, assignment.id)
+            shutil.rmtree(root, ignore_errors=True)
+            baseline_scores = graded if baseline_scores is None else baseline_scores
+            rounds.same_scores[name] &= graded == baseline_scores
+            rounds.cell_count = len(graded)
+            rounds.times[name].append(seconds)
+            label = f"round {round_number}/{repeats}  {name:30s}"
+            print(f"{label} {seconds:8.1f} s  ({seconds / students:.2f} s per submission)", flush=True)
+    return rounds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--assignment", default="a1")
@@ -203,32 +236,10 @@ def main() -> None:
     }
     if args.cold:
         contenders["course autograde --cold"] = lambda r: time_course(r, assignment, warm=False, workers=args.workers)
-    # One round grades the same class with every contender in turn, so that a round's ratios compare
-    # runs minutes apart, not a quiet hour with a busy one: the machine's speed drifts.
-    times: dict[str, list[float]] = {name: [] for name in contenders}
-    same_scores: dict[str, bool] = dict.fromkeys(contenders, True)
-    kinds, cell_count = {}, 0
-    for round_number in range(1, args.repeats + 1):
-        baseline_scores = None
-        for name, grade in contenders.items():
-            root = copy_course(work / name.replace(" ", "-"))
-            release(assignment, root)
-            kinds = make_class(root, assignment, args.students)
-            seconds = grade(root)
-            graded = scores(root, assignment.id)
-            shutil.rmtree(root, ignore_errors=True)
-            baseline_scores = graded if baseline_scores is None else baseline_scores
-            same_scores[name] &= graded == baseline_scores
-            cell_count = len(graded)
-            times[name].append(seconds)
-            print(
-                f"round {round_number}/{args.repeats}  {name:30s} {seconds:8.1f} s  "
-                f"({seconds / args.students:.2f} s per submission)",
-                flush=True,
-            )
-    mix = {k: list(kinds.values()).count(k) for k in sorted(set(kinds.values()))}
+    rounds = grade_in_rounds(contenders, assignment, args.students, args.repeats, work)
+    mix = {k: list(rounds.kinds.values()).count(k) for k in sorted(set(rounds.kinds.values()))}
     cores = min(usable_cores(), args.workers or usable_cores())
-    baseline_times = times["plain nbgrader"]
+    baseline_times = rounds.times["plain nbgrader"]
     print(
         f"class: {args.students} submissions of {assignment.id}: {mix}; cores: {cores}; "
         f"cell timeout {args.timeout} s; rounds: {args.repeats}"
@@ -244,14 +255,14 @@ def main() -> None:
         f"does); a grader with no overhead at all would need about {no_overhead:.1f} s for this class on "
         f"{cores} cores: {statistics.median(baseline_times) / no_overhead:.2f}x plain nbgrader"
     )
-    for name, seconds in times.items():
+    for name, seconds in rounds.times.items():
         ratios = [plain / own for plain, own in zip(baseline_times, seconds, strict=True)]
         each = ", ".join(f"{r:.2f}x" for r in ratios)
         print(
             f"{name:30s} median {statistics.median(seconds):6.1f} s   speed-up vs plain nbgrader: median "
             f"{statistics.median(ratios):5.2f}x (rounds: {each})   wall x cores per notebook / floor: "
             f"{statistics.median(seconds) * cores / args.students / floor:5.1f}   "
-            f"identical scores: {same_scores[name]} ({cell_count} cell scores)"
+            f"identical scores: {rounds.same_scores[name]} ({rounds.cell_count} cell scores)"
         )
     print_sandbox_cost()
     shutil.rmtree(work, ignore_errors=True)

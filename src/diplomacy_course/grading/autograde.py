@@ -13,10 +13,11 @@ imported once, not once a command), with:
 - nbgrader's cell timeout from nbgrader_config.py for runaway loops.
 
 There is one worker per core this process may use (``taskset``, a cpuset), and each takes the
-next student when it is free, so one slow notebook holds up no one. Before anything is graded, the sandbox is tried on
-this machine (``sandbox.probe``); without it, grading stops unless the instructor explicitly asked
-for ``--no-sandbox``. A student whose grading did not reach the gradebook (the worker died, say)
-is graded once more on a fresh worker, so that one failure cannot cost anyone their grade.
+next student when it is free, so one slow notebook holds up no one. Before anything is graded,
+the sandbox is tried on this machine (``sandbox.probe``); without it, grading stops unless the
+instructor explicitly asked for ``--no-sandbox``. A student whose grading did not reach the
+gradebook (the worker died, say) is graded once more on a fresh worker, so that one failure
+cannot cost anyone their grade.
 """
 
 from __future__ import annotations
@@ -93,7 +94,8 @@ class JobResult:
 
     @property
     def ungradable(self) -> bool:
-        """No notebook nbgrader could grade: recorded with zero and flagged."""
+        """Not graded (no notebook nbgrader could grade, or its grading never arrived): recorded
+        with zero and flagged."""
         return not self.merged or self.without_notebook
 
 
@@ -280,14 +282,15 @@ def _record_job(run: _ClassRun, result: JobResult, number: int, *, final: bool =
     """Bring one finished job into the class gradebook; flag who could not be graded (only
     on the ``final`` attempt: others are graded again first)."""
     class_db, student = locations.gradebook_url(run.root), result.student
-    if not result.finished:
-        result.merged = False
-    elif run.snapshot is not None:
+    if result.finished and run.snapshot is not None:
         result.merged = bool(merge_submissions(run.job_db_url(number), class_db, run.assignment.id, [student]))
-    else:  # nbgrader wrote to the shared server gradebook directly
+    elif result.finished:  # nbgrader wrote to the shared server gradebook directly
         result.merged = _graded_in(class_db, run.assignment.id, student)
-    submitted = locations.grading_dir(run.root) / "submitted" / student / run.assignment.id / run.assignment.notebook
-    autograded = locations.grading_dir(run.root) / "autograded" / student / run.assignment.id / run.assignment.notebook
+
+    def notebook_in(stage: str) -> Path:
+        return locations.grading_dir(run.root) / stage / student / run.assignment.id / run.assignment.notebook
+
+    submitted, autograded = notebook_in("submitted"), notebook_in("autograded")
     # No gradable notebook: none under the expected name, or one nbgrader could not read (it then
     # records the submission with no autograded copy, which would read as a silent 0).
     result.without_notebook = not submitted.is_file() or (result.merged and not autograded.is_file())
