@@ -22,7 +22,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from diplomacy_course.core import locations
-from diplomacy_course.grading import autograde
+from diplomacy_course.grading import autograde, warm_kernels
 from tests.support.course import copy_course, submit_notebooks
 from tests.support.hostile_bank import auto_total
 from tests.support.variants import read
@@ -82,6 +82,26 @@ def test_a_student_whose_nbgrader_worker_died_is_graded_again_on_a_fresh_one(kla
     monkeypatch.setattr(autograde.NbgraderWorker, "run", killed_while_grading_budi)
     results = autograde.autograde_class(assignment, root, workers=2)
     assert killed, "no worker was killed: the test is void"
+    assert not [r.student for r in results if r.ungradable]
+    assert _totals_and_flags(root, assignment) == {s: (full, False) for s in STUDENTS}
+
+
+def test_a_student_whose_kernel_would_not_start_is_graded_again(klass, monkeypatch):
+    # nbgrader gives up on such a notebook and records the submission with no scores: before any
+    # cell ran, so the student's work had nothing to do with it (CI once met it without help).
+    root, assignment, full = klass
+    real_run, spoiled = autograde.NbgraderWorker.run, []
+
+    def citras_first_kernel_cannot_start(worker, args, **kwargs):
+        if "--CourseDirectory.student_id=citra" in args and not spoiled:
+            spoiled.append(args)
+            # With 1 MB of memory the kernel dies while it enters its sandbox.
+            kwargs["extra_env"] = {**kwargs["extra_env"], warm_kernels.MEMORY_ENV: "1"}
+        return real_run(worker, args, **kwargs)
+
+    monkeypatch.setattr(autograde.NbgraderWorker, "run", citras_first_kernel_cannot_start)
+    results = autograde.autograde_class(assignment, root, workers=2)
+    assert spoiled, "citra's kernel was never kept from starting: the test is void"
     assert not [r.student for r in results if r.ungradable]
     assert _totals_and_flags(root, assignment) == {s: (full, False) for s in STUDENTS}
 

@@ -82,14 +82,15 @@ class JobResult:
     # False when nbgrader or its worker ended mid-way: what it had written (a submission with no
     # scores yet, an unexecuted notebook) would read as a silent 0, so none of it is used.
     finished: bool = True
-    merged: bool = False  # the grading reached the class gradebook
-    without_notebook: bool = False  # renamed or unreadable: nbgrader would give a silent 0
+    merged: bool = False  # the notebook was run and its grading reached the class gradebook
+    without_notebook: bool = False  # none under the notebook's name: grading again cannot help
     kernel_died: bool = False  # their own notebook ended its kernel: flagged
     log_tail: str = ""
 
     @property
     def unmerged(self) -> bool:
-        """A notebook was there, but its grading did not reach the gradebook."""
+        """A notebook was there, but it was not run to the end or its grading did not reach the
+        gradebook: graded again once, since the cause may have been the machinery's."""
         return not self.merged and not self.without_notebook
 
     @property
@@ -291,9 +292,10 @@ def _record_job(run: _ClassRun, result: JobResult, number: int, *, final: bool =
         return locations.grading_dir(run.root) / stage / student / run.assignment.id / run.assignment.notebook
 
     submitted, autograded = notebook_in("submitted"), notebook_in("autograded")
-    # No gradable notebook: none under the expected name, or one nbgrader could not read (it then
-    # records the submission with no autograded copy, which would read as a silent 0).
-    result.without_notebook = not submitted.is_file() or (result.merged and not autograded.is_file())
+    result.without_notebook = not submitted.is_file()
+    # nbgrader gave up on the notebook (unreadable, or its kernel would not start): it records the
+    # submission with no autograded copy, which would read as a silent 0.
+    result.merged = result.merged and autograded.is_file()
     # No notebook is final at once; a grading that did not arrive is final only on the last attempt.
     if result.without_notebook or (result.unmerged and final):
         record_ungradable(class_db, run.assignment.id, [student])
