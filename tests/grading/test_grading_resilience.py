@@ -51,6 +51,17 @@ def _totals_and_flags(root, assignment) -> dict[str, tuple[float, bool]]:
         return result
 
 
+def _grade_through(run, root, assignment, monkeypatch) -> list:
+    """Autograde the class with every nbgrader command passed through ``run``, which calls the real one."""
+    monkeypatch.setattr(autograde.NbgraderWorker, "run", run)
+    return autograde.autograde_class(assignment, root, workers=2)
+
+
+def _assert_everyone_has_full_marks(root, assignment, full, results) -> None:
+    assert not [r.student for r in results if r.ungradable]
+    assert _totals_and_flags(root, assignment) == {s: (full, False) for s in STUDENTS}
+
+
 def test_a_student_whose_nbgrader_worker_died_is_graded_again_on_a_fresh_one(klass, monkeypatch):
     root, assignment, full = klass
     real_run, killed = autograde.NbgraderWorker.run, []
@@ -79,11 +90,9 @@ def test_a_student_whose_nbgrader_worker_died_is_graded_again_on_a_fresh_one(kla
             threading.Thread(target=kill_when_half_graded, args=(killed[0], job_gradebook)).start()
         return real_run(worker, args, **kwargs)
 
-    monkeypatch.setattr(autograde.NbgraderWorker, "run", killed_while_grading_budi)
-    results = autograde.autograde_class(assignment, root, workers=2)
+    results = _grade_through(killed_while_grading_budi, root, assignment, monkeypatch)
     assert killed, "no worker was killed: the test is void"
-    assert not [r.student for r in results if r.ungradable]
-    assert _totals_and_flags(root, assignment) == {s: (full, False) for s in STUDENTS}
+    _assert_everyone_has_full_marks(root, assignment, full, results)
 
 
 def test_a_student_whose_kernel_would_not_start_is_graded_again(klass, monkeypatch):
@@ -99,11 +108,9 @@ def test_a_student_whose_kernel_would_not_start_is_graded_again(klass, monkeypat
             kwargs["extra_env"] = {**kwargs["extra_env"], warm_kernels.MEMORY_ENV: "1"}
         return real_run(worker, args, **kwargs)
 
-    monkeypatch.setattr(autograde.NbgraderWorker, "run", citras_first_kernel_cannot_start)
-    results = autograde.autograde_class(assignment, root, workers=2)
+    results = _grade_through(citras_first_kernel_cannot_start, root, assignment, monkeypatch)
     assert spoiled, "citra's kernel was never kept from starting: the test is void"
-    assert not [r.student for r in results if r.ungradable]
-    assert _totals_and_flags(root, assignment) == {s: (full, False) for s in STUDENTS}
+    _assert_everyone_has_full_marks(root, assignment, full, results)
 
 
 def test_without_the_warm_server_kernels_start_cold_in_the_same_sandbox(klass, monkeypatch):
