@@ -6,6 +6,7 @@ Unit tests on a small hand-made gradebook (tests/support/gradebook.py); no nbgra
 from __future__ import annotations
 
 import shutil
+import warnings
 from pathlib import Path
 
 import pytest
@@ -97,6 +98,23 @@ def test_merge_adds_a_student_the_class_gradebook_lacks(class_db, tmp_path):
         gb.db.commit()
     assert merge_submissions(worker, class_db, ASSIGNMENT, ["late"]) == ["late"]
     assert _grade(class_db, "test_x", "late") == (2.0, None)
+
+
+def test_new_students_reach_the_class_gradebook_without_warnings_on_the_terminal(class_db, tmp_path):
+    # SQLAlchemy 2 warns ("not in session ... will not proceed") about every submission nbgrader
+    # adds; in the middle of `course autograde`'s progress bar it reads like a failure.
+    worker = make_gradebook(tmp_path / "late.db")
+    with Gradebook(worker) as gb:
+        gb.add_student("late")
+        gb.add_submission(ASSIGNMENT, "late")
+        gb.db.commit()
+    with warnings.catch_warnings(record=True) as shown:
+        warnings.simplefilter("always")
+        merge_submissions(worker, class_db, ASSIGNMENT, ["late"])
+        record_ungradable(class_db, ASSIGNMENT, ["s4"])
+    assert [str(w.message) for w in shown] == []
+    with Gradebook(class_db) as gb:
+        assert {gb.find_submission(ASSIGNMENT, s).student_id for s in ("late", "s4")} == {"late", "s4"}
 
 
 def test_an_ungradable_student_scores_zero_and_is_flagged(class_db):

@@ -26,3 +26,15 @@ def test_a_figure_is_drawn_once_less_than_in_jupyter_and_still_shown(tmp_path, m
     assert outcome.error is None, outcome
     assert "image/png" in outcome.shown
     assert outcome.stdout.count("DRAWN") == draws, outcome.stdout
+
+
+def test_a_warm_kernel_leaves_what_it_inherited_to_the_fork_server(tmp_path):
+    """The fork server freezes its heap before forking: a kernel's garbage collector then never
+    scans (and so never writes to, copying its pages) the modules every kernel shares."""
+    lab = KernelLab(tmp_path, "warm").setup()
+    try:
+        outcome = lab.run("import gc; print(gc.get_freeze_count())")
+    finally:
+        lab.close()
+    assert outcome.error is None, outcome
+    assert int(outcome.stdout) > 100_000, "pandas, matplotlib and IPython alone are far more objects"

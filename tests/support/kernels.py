@@ -98,7 +98,7 @@ class KernelLab:
             "JUPYTERHUB_API_TOKEN": GRADER_TOKEN,
             "COURSE_GRADEBOOK_URL": f"postgresql://grader:{GRADER_TOKEN}@db/gradebook",
             warm_kernels.SCRATCH_ENV: str(self.base / "scratch"),
-            warm_kernels.READABLE_ENV: str(self.base / "mplconfig"),
+            warm_kernels.MPLCONFIG_ENV: str(self.base / "mplconfig"),
             warm_kernels.LOG_ENV: str(self.base / "logs"),
             warm_kernels.WALL_ENV: str(self.wall_seconds),
             warm_kernels.SANDBOX_ENV: "on" if self.sandbox else "off",

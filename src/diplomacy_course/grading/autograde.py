@@ -237,7 +237,7 @@ class _ClassRun:
             warm_kernels.MEMORY_ENV: str(self.limits.memory_mb),
             warm_kernels.WALL_ENV: str(self.limits.wall_seconds),
             warm_kernels.SCRATCH_ENV: str(self.workspace / "scratch"),
-            warm_kernels.READABLE_ENV: str(_mpl_config(self.workspace)),
+            warm_kernels.MPLCONFIG_ENV: str(_mpl_config(self.workspace)),
             warm_kernels.LOG_ENV: str(self.workspace / "kernel-logs"),
             warm_kernels.SANDBOX_ENV: "on" if self.sandbox else "off",
         }
@@ -283,25 +283,29 @@ def _record_job(run: _ClassRun, result: JobResult, number: int, *, final: bool =
     """Bring one finished job into the class gradebook; flag who could not be graded (only
     on the ``final`` attempt: others are graded again first)."""
     class_db, student = locations.gradebook_url(run.root), result.student
-    if result.finished and run.snapshot is not None:
-        result.merged = bool(merge_submissions(run.job_db_url(number), class_db, run.assignment.id, [student]))
-    elif result.finished:  # nbgrader wrote to the shared server gradebook directly
-        result.merged = _graded_in(class_db, run.assignment.id, student)
 
     def notebook_in(stage: str) -> Path:
         return locations.grading_dir(run.root) / stage / student / run.assignment.id / run.assignment.notebook
 
     submitted, autograded = notebook_in("submitted"), notebook_in("autograded")
     result.without_notebook = not submitted.is_file()
-    # nbgrader gave up on the notebook (unreadable, or its kernel would not start): it records the
-    # submission with no autograded copy, which would read as a silent 0.
-    result.merged = result.merged and autograded.is_file()
+    # Without an autograded copy nbgrader gave up on the notebook (unreadable, or its kernel would
+    # not start): the submission it recorded has no scores, which would read as a silent 0.
+    result.merged = result.finished and _reached_class_gradebook(run, number, student) and autograded.is_file()
     # No notebook is final at once; a grading that did not arrive is final only on the last attempt.
     if result.without_notebook or (result.unmerged and final):
         record_ungradable(class_db, run.assignment.id, [student])
     result.kernel_died = result.merged and _kernel_died_in(autograded)
     if result.kernel_died:
         flag_submissions(class_db, run.assignment.id, [student])
+
+
+def _reached_class_gradebook(run: _ClassRun, number: int, student: str) -> bool:
+    """Merge the job's copy of an SQLite gradebook; nbgrader wrote to a server gradebook itself."""
+    class_db = locations.gradebook_url(run.root)
+    if run.snapshot is not None:
+        return bool(merge_submissions(run.job_db_url(number), class_db, run.assignment.id, [student]))
+    return _graded_in(class_db, run.assignment.id, student)
 
 
 def _kernel_died_in(notebook: Path) -> bool:

@@ -8,17 +8,34 @@ rows for that worker's students are written back here, one worker at a time.
 
 from __future__ import annotations
 
+import contextlib
+import warnings
 from dataclasses import dataclass
 
 from nbgrader.api import Gradebook, MissingEntry
+from sqlalchemy.exc import SAWarning
 
 MANUAL_GRADE_FIELDS = ("manual_score", "extra_credit")
+
+
+@contextlib.contextmanager
+def _class_gradebook(url: str):
+    """The class gradebook, without the warnings SQLAlchemy 2 gives for every new submission.
+
+    nbgrader's ``add_submission`` builds a submission's notebooks, grades and comments through
+    relationships before it adds them to the session; SQLAlchemy 2 no longer adds such objects on
+    its own and says so ("not in session, add operation ... will not proceed"), but nbgrader adds
+    them itself straight afterwards. On the instructor's terminal the warning reads like a failure."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"Object of type <\w+> not in session", category=SAWarning)
+        with Gradebook(url) as gradebook:
+            yield gradebook
 
 
 def merge_submissions(worker_db_url: str, class_db_url: str, assignment_id: str, student_ids: list[str]) -> list[str]:
     """Copy the given students' submissions from the worker's gradebook; return who was merged."""
     merged = []
-    with Gradebook(worker_db_url) as worker, Gradebook(class_db_url) as klass:
+    with Gradebook(worker_db_url) as worker, _class_gradebook(class_db_url) as klass:
         for student_id in student_ids:
             try:
                 submission = worker.find_submission(assignment_id, student_id)
@@ -68,7 +85,7 @@ def record_ungradable(class_db_url: str, assignment_id: str, student_ids: list[s
     submission that scores zero and is flagged for a grader; grades already there are kept."""
     if not student_ids:
         return
-    with Gradebook(class_db_url) as klass:
+    with _class_gradebook(class_db_url) as klass:
         for student_id in student_ids:
             klass.update_or_create_student(student_id)
             submission = klass.update_or_create_submission(assignment_id, student_id)

@@ -20,6 +20,7 @@ when the kernel does; when the launcher goes, the supervisor kills the kernel.
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import os
 import select
@@ -35,7 +36,7 @@ SOCKET_ENV = "COURSE_WARM_KERNEL_SOCKET"  # the server's abstract socket name
 MEMORY_ENV = "COURSE_GRADER_MEMORY_MB"
 WALL_ENV = "COURSE_GRADER_WALL_SECONDS"
 SCRATCH_ENV = "COURSE_GRADER_SCRATCH"  # where kernels' private temporary folders go
-READABLE_ENV = "COURSE_GRADER_READABLE"  # extra read-only paths, os.pathsep-separated
+MPLCONFIG_ENV = "COURSE_GRADER_MPLCONFIG"  # matplotlib's configuration folder, read-only for kernels
 SANDBOX_ENV = "COURSE_GRADER_SANDBOX"  # "off" only with autograde --no-sandbox
 LOG_ENV = "COURSE_GRADER_LOGS"  # a folder for the kernels' own output (start-up errors)
 # Imported once in the server, before any fork; the notebooks' own imports then cost nothing.
@@ -123,6 +124,9 @@ def _first_uses() -> None:
 def serve(address: str) -> None:
     """Accept kernel requests until terminated; fork one supervised kernel per request."""
     warm_up()
+    # What every kernel inherits is never garbage: no kernel's collector scans it (or writes to
+    # its pages, which the fork shares until written to). Python's advice for fork servers.
+    gc.freeze()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # supervisors are reaped by the kernel, no zombies
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     server.bind("\0" + address)
@@ -205,7 +209,7 @@ def request_from_environment(argv: list[str]) -> KernelRequest:
         workdir=os.getcwd(),
         launcher_pid=os.getpid(),
         scratch_root=env.get(SCRATCH_ENV) or os.path.join(os.getcwd(), ".."),
-        readable=[p for p in env.get(READABLE_ENV, "").split(os.pathsep) if p],
+        mpl_config=env.get(MPLCONFIG_ENV) or None,
         limits=Limits(
             memory_mb=int(env.get(MEMORY_ENV, defaults.memory_mb)),
             wall_seconds=int(env.get(WALL_ENV, defaults.wall_seconds)),

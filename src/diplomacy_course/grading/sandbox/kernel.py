@@ -71,7 +71,7 @@ class KernelRequest:
     workdir: str
     launcher_pid: int
     scratch_root: str  # where private temporary folders are made
-    readable: list[str] = field(default_factory=list)  # extra read-only paths (e.g. a font cache)
+    mpl_config: str | None = None  # matplotlib's configuration folder (its font cache): read-only
     limits: Limits = field(default_factory=Limits)
     sandbox: bool = True
     log_folder: str | None = None  # the kernel's own stdout and stderr go to a file here
@@ -231,7 +231,7 @@ def _become_kernel(
         else:
             apply_limits(request.limits)
             os.chdir(request.workdir)
-            _replace_environment(kernel_environment(scratch, _mpl_config(request)))
+            _replace_environment(kernel_environment(scratch, request.mpl_config))
         os.write(ready, b"ok")
         os.close(ready)
     except BaseException:  # noqa: BLE001 (reported to the supervisor, then this process ends)
@@ -259,14 +259,15 @@ def confine(request: KernelRequest, scratch: str, kernel_uid: int) -> None:
     apply_limits(request.limits)
     linux.prctl(linux.PR_SET_NO_NEW_PRIVS, 1)
     os.chdir(request.workdir)
-    _replace_environment(kernel_environment(scratch, _mpl_config(request)))
+    _replace_environment(kernel_environment(scratch, request.mpl_config))
     rules.restrict_self()
     syscalls.install()
 
 
 def _landlock_rules(request: KernelRequest, scratch: str, ports: list[int]) -> landlock.Ruleset:
     rules = landlock.Ruleset(bind_ports=ports)
-    for folder in (*SYSTEM_FOLDERS, *SYSTEM_FILES, *python_folders(), *request.readable, CPU_INFORMATION):
+    readable = [request.mpl_config] if request.mpl_config else []
+    for folder in (*SYSTEM_FOLDERS, *SYSTEM_FILES, *python_folders(), *readable, CPU_INFORMATION):
         rules.allow(folder, landlock.READ)
     rules.allow(request.connection_file(), landlock.READ_FILE)
     for device in DEVICES:
@@ -301,10 +302,6 @@ def apply_limits(limits: Limits) -> None:
         (resource.RLIMIT_CORE, 0),
     ):
         resource.setrlimit(limit, (value, value))
-
-
-def _mpl_config(request: KernelRequest) -> str | None:
-    return next((path for path in request.readable if os.path.basename(path) == "mplconfig"), None)
 
 
 def _replace_environment(env: dict[str, str]) -> None:
