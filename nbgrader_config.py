@@ -41,7 +41,10 @@ c.Execute.interrupt_on_timeout = True
 c.Exporter.optimistic_validation = True
 # Grade cells a student deleted are put back from the source, and score zero.
 c.OverwriteCells.add_missing_cells = True
-c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+# In the assignment's language, which ./course release passes here (core.editions.CODE_STUB):
+# nbgrader reads a code stub from its command line only as a plain string, never per language.
+ENGLISH_CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
+c.ClearSolutions.code_stub = {"python": os.environ.get("COURSE_CODE_STUB", ENGLISH_CODE_STUB)}
 
 # The course's own exporter: one row per student with each assignment's score and the total.
 c.ExportApp.plugin_class = "diplomacy_course.grading.export.LmsCsvExportPlugin"

@@ -152,6 +152,23 @@ def test_the_committed_indonesian_release_matches_the_english_one(edition, repo)
     assert data == sorted(english.data_files)
 
 
+def test_each_release_leaves_its_answers_stubs_in_its_own_language(edition, repo):
+    """Where a solution was, the student reads nbgrader's stub: in the edition's language."""
+    for assignment in edition[:2]:
+        answers = [
+            "".join(cell["source"])
+            for cell in _release_cells(assignment.release_dir(repo) / assignment.notebook)
+            if cell["metadata"].get("nbgrader", {}).get("solution")
+        ]
+        code = [a for a in answers if "raise NotImplementedError()" in a]
+        assert code, f"{assignment.id} has no code answer left to write"
+        own = editions.CODE_STUB[assignment.language].splitlines()[0]
+        assert all(own in a for a in code), f"{assignment.id}: a code stub is not {own!r}"
+        for other in set(editions.TEXT_STUB) - {assignment.language}:
+            for stub in (editions.TEXT_STUB[other], editions.CODE_STUB[other].splitlines()[0]):
+                assert not any(stub in a for a in answers), f"{assignment.id} keeps the stub {stub!r}"
+
+
 def test_the_generated_source_is_rewritten_from_the_catalog(course_copy):
     a1_id = catalog.get("a1-id", course_copy)
     target = a1_id.source_dir(course_copy) / a1_id.notebook

@@ -124,7 +124,7 @@ def test_the_leak_check_covers_the_indonesian_release(graded):
     assert scan([release], locations.solutions_dir(root)) == []
     notebook = release / a1_id.notebook
     leaked = notebook.read_text("utf-8").replace(
-        "# YOUR CODE HERE",
+        "# TULIS KODE ANDA DI SINI",
         'return df.drop_duplicates(subset=\\"post_id\\", keep=\\"first\\").reset_index(drop=True)',
         1,
     )

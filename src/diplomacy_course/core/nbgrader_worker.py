@@ -59,10 +59,10 @@ class NbgraderWorker:
         reply = json.loads(answer)
         return reply["exit"], reply["log"]
 
-    def run_checked(self, args: list[str]) -> str:
+    def run_checked(self, args: list[str], *, extra_env: dict[str, str] | None = None) -> str:
         """Run ``nbgrader ARGS`` with the course's gradebook, as ``nbgrader_runner.run`` does (its
         errors included); return the log."""
-        code, log = self.run(args)
+        code, log = self.run(args, extra_env=extra_env)
         if code != 0:
             nbgrader_runner.fail(args, code, log, locations.gradebook_url(self.root))
         return log

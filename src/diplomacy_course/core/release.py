@@ -67,13 +67,13 @@ def generate_edition_source(assignment: Assignment, root: Path) -> Path:
     )
 
 
-def release(assignment: Assignment, root: Path, nbgrader: Callable[[list[str]], object] | None = None) -> Path:
+def release(assignment: Assignment, root: Path, nbgrader: Callable[..., object] | None = None) -> Path:
     """Regenerate assignments/<a>/ from solutions/<a>/ and return it.
 
     A translated edition (``a1-id``) first has its source regenerated from the English one.
     Nothing in assignments/<a>/ changes unless the new release was made in full. ``nbgrader``
-    runs nbgrader's command line (default: a process of its own; an autograde run passes a worker
-    that has nbgrader imported already).
+    runs nbgrader's command line with ``extra_env`` (default: a process of its own; an autograde
+    run passes a worker that has nbgrader imported already).
     """
     locations.grading_dir(root).mkdir(parents=True, exist_ok=True)  # the default gradebook's folder
     nbgrader_runner.check_gradebook(locations.gradebook_url(root))
@@ -92,7 +92,8 @@ def release(assignment: Assignment, root: Path, nbgrader: Callable[[list[str]], 
                 "--create",
                 f"--CourseDirectory.release_directory={staging}",
                 f"--ClearSolutions.text_stub={editions.TEXT_STUB[assignment.language]}",
-            ]
+            ],
+            extra_env={editions.CODE_STUB_ENV: editions.CODE_STUB[assignment.language]},
         )
         _swap_in(staging / assignment.id, final)
     finally:
