@@ -12,7 +12,7 @@ with this file; plain ``nbgrader`` commands run from the repository root use it 
 import os
 from pathlib import Path
 
-from diplomacy_course.core import locations
+from diplomacy_course.core import catalog, locations
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 
@@ -41,10 +41,11 @@ c.Execute.interrupt_on_timeout = True
 c.Exporter.optimistic_validation = True
 # Grade cells a student deleted are put back from the source, and score zero.
 c.OverwriteCells.add_missing_cells = True
-# In the assignment's language, which ./course release passes here (core.editions.CODE_STUB):
-# nbgrader reads a code stub from its command line only as a plain string, never per language.
-ENGLISH_CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
-c.ClearSolutions.code_stub = {"python": os.environ.get("COURSE_CODE_STUB", ENGLISH_CODE_STUB)}
+# Stubs where solutions were, in the language of the release being made (./course release says
+# which; plain nbgrader releases in English).
+release_language = os.environ.get(catalog.RELEASE_LANGUAGE_ENV, "en")
+c.ClearSolutions.code_stub = {"python": catalog.CODE_STUB[release_language]}
+c.ClearSolutions.text_stub = catalog.TEXT_STUB[release_language]
 
 # The course's own exporter: one row per student with each assignment's score and the total.
 c.ExportApp.plugin_class = "diplomacy_course.grading.export.LmsCsvExportPlugin"

@@ -162,10 +162,10 @@ def test_each_release_leaves_its_answers_stubs_in_its_own_language(edition, repo
         ]
         code = [a for a in answers if "raise NotImplementedError()" in a]
         assert code, f"{assignment.id} has no code answer left to write"
-        own = editions.CODE_STUB[assignment.language].splitlines()[0]
+        own = catalog.CODE_STUB[assignment.language].splitlines()[0]
         assert all(own in a for a in code), f"{assignment.id}: a code stub is not {own!r}"
-        for other in set(editions.TEXT_STUB) - {assignment.language}:
-            for stub in (editions.TEXT_STUB[other], editions.CODE_STUB[other].splitlines()[0]):
+        for other in set(catalog.TEXT_STUB) - {assignment.language}:
+            for stub in (catalog.TEXT_STUB[other], catalog.CODE_STUB[other].splitlines()[0]):
                 assert not any(stub in a for a in answers), f"{assignment.id} keeps the stub {stub!r}"
 
 

@@ -12,6 +12,17 @@ from pathlib import Path
 
 from diplomacy_course.core import locations
 
+# What a release leaves where a solution was, in the assignment's language: a code answer's stub
+# (its comment translated, its code not) and a written answer's. nbgrader_config.py picks them by
+# the language in RELEASE_LANGUAGE_ENV, which the release sets: nbgrader takes a code stub per
+# language only from its configuration, never from its command line.
+CODE_STUB = {
+    "en": "# YOUR CODE HERE\nraise NotImplementedError()",
+    "id": "# TULIS KODE ANDA DI SINI\nraise NotImplementedError()",
+}
+TEXT_STUB = {"en": "YOUR ANSWER HERE", "id": "TULIS JAWABAN ANDA DI SINI"}
+RELEASE_LANGUAGE_ENV = "COURSE_RELEASE_LANGUAGE"
+
 
 @dataclass(frozen=True)
 class Assignment:

@@ -42,14 +42,6 @@ REGION = re.compile(r"###\s*BEGIN (SOLUTION|HIDDEN TESTS)\b.*?###\s*END \1[^\n]*
 MARKER_COMMENT = re.compile(r"#+\s*(BEGIN|END) (SOLUTION|HIDDEN TESTS)")
 FIGURE_TEXT = {"set_title", "set_xlabel", "set_ylabel", "suptitle"}  # methods whose text a reader sees
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
-# What nbgrader puts in place of a solution in the release, in each language: a written answer's
-# cell, and a code answer's (its comment is translated, its code is not).
-TEXT_STUB = {"en": "YOUR ANSWER HERE", "id": "TULIS JAWABAN ANDA DI SINI"}
-CODE_STUB = {
-    "en": "# YOUR CODE HERE\nraise NotImplementedError()",
-    "id": "# TULIS KODE ANDA DI SINI\nraise NotImplementedError()",
-}
-CODE_STUB_ENV = "COURSE_CODE_STUB"  # read by nbgrader_config.py
 
 
 class CatalogError(ValueError):

@@ -91,9 +91,8 @@ def release(assignment: Assignment, root: Path, nbgrader: Callable[..., object] 
                 "--force",
                 "--create",
                 f"--CourseDirectory.release_directory={staging}",
-                f"--ClearSolutions.text_stub={editions.TEXT_STUB[assignment.language]}",
             ],
-            extra_env={editions.CODE_STUB_ENV: editions.CODE_STUB[assignment.language]},
+            extra_env={catalog.RELEASE_LANGUAGE_ENV: assignment.language},  # the stubs' language
         )
         _swap_in(staging / assignment.id, final)
     finally:

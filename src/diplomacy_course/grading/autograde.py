@@ -291,7 +291,7 @@ def _record_job(run: _ClassRun, result: JobResult, number: int, *, final: bool =
     result.without_notebook = not submitted.is_file()
     # Without an autograded copy nbgrader gave up on the notebook (unreadable, or its kernel would
     # not start): the submission it recorded has no scores, which would read as a silent 0.
-    result.merged = result.finished and _reached_class_gradebook(run, number, student) and autograded.is_file()
+    result.merged = result.finished and _reached(class_db, run, number, student) and autograded.is_file()
     # No notebook is final at once; a grading that did not arrive is final only on the last attempt.
     if result.without_notebook or (result.unmerged and final):
         record_ungradable(class_db, run.assignment.id, [student])
@@ -300,9 +300,9 @@ def _record_job(run: _ClassRun, result: JobResult, number: int, *, final: bool =
         flag_submissions(class_db, run.assignment.id, [student])
 
 
-def _reached_class_gradebook(run: _ClassRun, number: int, student: str) -> bool:
-    """Merge the job's copy of an SQLite gradebook; nbgrader wrote to a server gradebook itself."""
-    class_db = locations.gradebook_url(run.root)
+def _reached(class_db: str, run: _ClassRun, number: int, student: str) -> bool:
+    """Did the job's grading reach the class gradebook? Merge the job's copy of an SQLite
+    gradebook; nbgrader wrote to a server gradebook itself."""
     if run.snapshot is not None:
         return bool(merge_submissions(run.job_db_url(number), class_db, run.assignment.id, [student]))
     return _graded_in(class_db, run.assignment.id, student)
