@@ -5,7 +5,10 @@ Grading a class in many short nbgrader runs paid that once a run; a worker pays 
 runs each command in-process the way nbgrader's own test suite does (``NbGraderApp.instance()``,
 ``initialize``, ``start``, ``reset``), with the course's nbgrader_config.py as on the command line.
 
-    python -m diplomacy_course.core.nbgrader_worker   # in the course root; spoken to by NbgraderWorker
+    python -m diplomacy_course.core.nbgrader_worker [CLONE...]   # in the course root; spoken to by NbgraderWorker
+
+Several workers (``NbgraderWorker.start_several``) pay the import once: the first worker forks the
+others once it has imported nbgrader, each CLONE naming the pipes the grader gave for one of them.
 
 Each request is one JSON line on stdin, ``{"args": [...], "env": {...}}``: ``nbgrader ARGS`` with
 these variables added to the environment (kernels nbgrader starts inherit them). Each answer is one
@@ -15,17 +18,24 @@ else printed goes to stderr, the worker's log file.
 
 from __future__ import annotations
 
-import functools
+import contextlib
 import gc
 import io
 import json
 import logging
 import os
+import select
+import signal
 import subprocess
 import sys
+import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 from diplomacy_course.core import locations, nbgrader_main, nbgrader_runner
+
+# A gradebook URL that is a throwaway copy (an autograde job's), named in a command's environment.
+SCRATCH_GRADEBOOK_ENV = "COURSE_SCRATCH_GRADEBOOK"
 
 
 class WorkerDied(subprocess.SubprocessError):
@@ -37,7 +47,21 @@ class NbgraderWorker:
 
     def __init__(self, root: Path, log_path: Path):
         self.root, self.log_path = root, log_path
-        self._process: subprocess.Popen[str] | None = None
+        self._process: subprocess.Popen[str] | _ClonedWorker | None = None
+
+    @classmethod
+    def start_several(cls, root: Path, log_paths: list[Path]) -> list[NbgraderWorker]:
+        """Start one worker per log file, paying nbgrader's import once: the first worker imports
+        it, then forks the others (which share its memory until they write to it). One that dies
+        later is started again on its own."""
+        first, *others = workers = [cls(root, path) for path in log_paths]
+        if not hasattr(os, "pidfd_open"):  # how the grader watches a worker it did not start
+            return [worker.start() for worker in workers]
+        channels = [_CloneChannel(worker.log_path) for worker in others]
+        first.start(clones=channels)
+        for worker, channel in zip(others, channels, strict=True):
+            worker._process = channel.graders_end()
+        return workers
 
     def run(self, args: list[str], *, db_url: str | None = None, extra_env: dict[str, str] | None = None):
         """Run ``nbgrader ARGS``; return ``(exit code, log)``. Raises WorkerDied if the worker ended."""
@@ -67,19 +91,24 @@ class NbgraderWorker:
             nbgrader_runner.fail(args, code, log, locations.gradebook_url(self.root))
         return log
 
-    def start(self) -> NbgraderWorker:
-        """Start the process now (it imports nbgrader meanwhile), unless it is running."""
+    def start(self, clones: Sequence[_CloneChannel] = ()) -> NbgraderWorker:
+        """Start the process now (it imports nbgrader meanwhile), unless it is running; once it
+        has, it forks a worker for each of ``clones``."""
         if self._process is None or self._process.poll() is not None:
+            fds = [fd for channel in clones for fd in channel.workers_end]
             with open(self.log_path, "a") as log:
                 self._process = subprocess.Popen(
-                    [sys.executable, "-m", __name__],
+                    [sys.executable, "-m", __name__, *(json.dumps(channel.workers_end) for channel in clones)],
                     cwd=self.root,
                     env=nbgrader_runner.environment(),
                     stdin=subprocess.PIPE,
                     stdout=subprocess.PIPE,
                     stderr=log,
                     text=True,
+                    pass_fds=fds,
                 )
+            for fd in fds:
+                os.close(fd)
         return self
 
     def close(self) -> None:
@@ -94,6 +123,77 @@ class NbgraderWorker:
         except (OSError, subprocess.TimeoutExpired):
             process.kill()
             process.wait()
+
+
+class _CloneChannel:
+    """The pipes between the grader and a worker that another worker forks: its requests, its
+    answers (the first of which is its process id) and its log."""
+
+    def __init__(self, log_path: Path):
+        self._requests_read, self._requests_write = os.pipe()
+        self._answers_read, self._answers_write = os.pipe()
+        self._log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+
+    @property
+    def workers_end(self) -> list[int]:
+        """What the forking worker passes on to its clone: requests, answers, log."""
+        return [self._requests_read, self._answers_write, self._log]
+
+    def graders_end(self) -> _ClonedWorker:
+        return _ClonedWorker(os.fdopen(self._requests_write, "w"), os.fdopen(self._answers_read))
+
+
+class _ClonedWorker:
+    """What NbgraderWorker uses of a Popen, for a worker that is not the grader's child: it is
+    watched through a pidfd and reaped by init once the worker that forked it has gone."""
+
+    def __init__(self, stdin, answers):
+        self.stdin, self._answers = stdin, answers
+        self.returncode: int | None = None
+        self._pid: int | None = None
+
+    @property
+    def pid(self) -> int:
+        """Its process id, the first line it writes (0 if it never started)."""
+        if self._pid is None:
+            hello = self._answers.readline()
+            self._pid = json.loads(hello)["pid"] if hello else 0
+        return self._pid
+
+    @property
+    def stdout(self):
+        """Its answers, after the line with its process id."""
+        _ = self.pid
+        return self._answers
+
+    def poll(self) -> int | None:
+        if self.returncode is None and _has_exited(self.pid):
+            self.returncode = -1  # its parent, not the grader, learns the real status
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        if not _has_exited(self.pid, timeout):
+            raise subprocess.TimeoutExpired(f"nbgrader worker {self.pid}", timeout or 0)
+        self.returncode = -1
+        return self.returncode
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            if self.pid:
+                os.kill(self.pid, signal.SIGKILL)
+
+
+def _has_exited(pid: int, timeout: float | None = 0) -> bool:
+    if not pid:
+        return True
+    try:
+        handle = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return True
+    try:
+        return bool(select.select([handle], [], [], timeout)[0])
+    finally:
+        os.close(handle)
 
 
 # --- the worker process ----------------------------------------------------------------------
@@ -128,25 +228,56 @@ def _run_in_process(args: list[str], env: dict[str, str]) -> dict:
     return {"exit": code, "log": log.getvalue()}
 
 
-def _reuse_database_engines() -> None:
+@contextlib.contextmanager
+def shared_database_engines():
     """nbgrader makes a new SQLAlchemy engine for every Gradebook it opens, several a notebook; a
-    new engine starts with an empty statement cache and must first learn its database. Here one
-    engine per database URL is lent again. Gradebook.close still disposes of its connections."""
+    new engine starts with an empty cache of compiled SQL and must first learn its database.
+    Meanwhile one engine per database URL is lent again (Gradebook.close still closes its
+    connections, so a file replaced in between is opened afresh); afterwards they are disposed of.
+    The gradebook named in ``COURSE_SCRATCH_GRADEBOOK`` is written without an fsync per commit."""
     import nbgrader.api
+    import sqlalchemy.event
 
-    nbgrader.api.create_engine = functools.lru_cache(maxsize=8)(nbgrader.api.create_engine)
+    original, engines, lock = nbgrader.api.create_engine, {}, threading.Lock()
+
+    def shared(url, **options):
+        with lock:
+            key = (url, tuple(sorted(options.items())))
+            if key not in engines:
+                engines[key] = original(url, **options)
+                if url == os.environ.get(SCRATCH_GRADEBOOK_ENV) and url.startswith("sqlite:"):
+                    sqlalchemy.event.listen(engines[key], "connect", _without_waiting_for_the_disk)
+            return engines[key]
+
+    nbgrader.api.create_engine = shared
+    try:
+        yield
+    finally:
+        nbgrader.api.create_engine = original
+        for engine in engines.values():
+            engine.dispose()
 
 
-def serve() -> None:
+def _without_waiting_for_the_disk(connection, _record) -> None:
+    """A throwaway copy needs no fsync per commit (a few dozen a notebook): if the machine went
+    down, the whole run would be graded again. A killed worker still leaves it consistent."""
+    connection.execute("PRAGMA synchronous = OFF")
+
+
+def serve(clones: list[list[int]]) -> None:
+    """Answer requests until the end of stdin; first, once nbgrader is imported, fork a worker
+    for each of ``clones`` (requests, answers and log file descriptors)."""
     answers = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)  # stray prints (a kernel's, nbgrader's) go to the log, never into the answers
     nbgrader_main.skip_unused_slow_imports()
     import nbgrader.apps.nbgraderapp  # noqa: F401  (the import this process exists to pay once)
 
-    _reuse_database_engines()
+    sharing = shared_database_engines()
+    sharing.__enter__()  # for the life of the process
     # The imports are here for good: keep the collector from scanning them again (a full
     # collection of this heap is about 90 ms, and comes every few students).
     gc.freeze()
+    answers = _fork_clones(clones, answers)
 
     for line in sys.stdin:
         request = json.loads(line)
@@ -158,5 +289,32 @@ def serve() -> None:
     os._exit(0)
 
 
+def _fork_clones(clones: list[list[int]], answers):
+    """Fork one worker per entry; return the answers file of the process that goes on."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    for number, (requests, own_answers, log) in enumerate(clones):
+        if os.fork() == 0:
+            # The clone keeps its own pipes only: any other copy would keep the grader from seeing
+            # the end of a worker that died.
+            answers.close()
+            for others in clones[:number] + clones[number + 1 :]:
+                for fd in others:
+                    os.close(fd)
+            os.dup2(requests, 0)
+            os.dup2(log, 1)
+            os.dup2(log, 2)
+            for fd in (requests, log):
+                os.close(fd)
+            answers = os.fdopen(own_answers, "w")
+            answers.write(json.dumps({"pid": os.getpid()}) + "\n")
+            answers.flush()
+            return answers
+    for fds in clones:
+        for fd in fds:
+            os.close(fd)
+    return answers
+
+
 if __name__ == "__main__":
-    serve()
+    serve([json.loads(argument) for argument in sys.argv[1:]])

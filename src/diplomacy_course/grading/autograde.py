@@ -2,10 +2,10 @@
 
 Each student is one ordinary ``nbgrader autograde`` command (so nbgrader's own logic decides every
 score), run by one of a few long-lived nbgrader workers (``core.nbgrader_worker``: nbgrader is
-imported once, not once a command), with:
+imported once a run, not once a command or a worker), with:
 
-- its own copy of the class gradebook, merged back afterwards one student at a time (SQLite has
-  no safe concurrent writers);
+- a fresh copy of the class gradebook, in a file of the worker's own, merged back before the
+  worker takes its next student, one student at a time (SQLite has no safe concurrent writers);
 - the ``course-grader`` kernel: a fresh process per notebook, forked from a
   server that has already imported pandas and matplotlib (``warm_kernels``),
   inside a sandbox the Linux kernel enforces (``sandbox``): its own files
@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import itertools
 import json
 import os
 import queue
@@ -32,13 +31,14 @@ import secrets
 import shutil
 import subprocess
 import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from diplomacy_course.core import locations, nbgrader_runner
 from diplomacy_course.core.catalog import Assignment
-from diplomacy_course.core.nbgrader_worker import NbgraderWorker
+from diplomacy_course.core.nbgrader_worker import SCRATCH_GRADEBOOK_ENV, NbgraderWorker, shared_database_engines
 from diplomacy_course.core.release import release
 from diplomacy_course.grading import warm_kernels
 from diplomacy_course.grading.gradebook import flag_submissions, merge_submissions, record_ungradable
@@ -82,6 +82,7 @@ class JobResult:
     # False when nbgrader or its worker ended mid-way: what it had written (a submission with no
     # scores yet, an unexecuted notebook) would read as a silent 0, so none of it is used.
     finished: bool = True
+    reached: bool = False  # its gradebook's rows reached the class gradebook
     merged: bool = False  # the notebook was run and its grading reached the class gradebook
     without_notebook: bool = False  # none under the notebook's name: grading again cannot help
     kernel_died: bool = False  # their own notebook ended its kernel: flagged
@@ -204,6 +205,15 @@ def _snapshot_class_gradebook(root: Path, workspace: Path) -> Path | None:
 
 
 @dataclass(frozen=True)
+class _Grader:
+    """An nbgrader worker and the file its jobs' copy of an SQLite gradebook lives in: one file per
+    worker, so that the worker's database engine (and its cache of compiled SQL) serves every job."""
+
+    worker: NbgraderWorker
+    job_db: Path
+
+
+@dataclass(frozen=True)
 class _ClassRun:
     """What every job of one grading run shares."""
 
@@ -215,21 +225,18 @@ class _ClassRun:
     sandbox: bool
     warm_socket: str | None
     snapshot: Path | None  # the SQLite class gradebook as it was; None on a server gradebook
-    nbgrader_workers: queue.Queue[NbgraderWorker]  # one per grading thread, taken for a job
+    graders: queue.Queue[_Grader]  # one per grading thread, taken for a job
+    # Jobs merge into the class gradebook from their own threads; SQLite takes one writer at a time.
+    class_gradebook_lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def job_db_url(self, number: int) -> str:
-        """Each job's own copy of an SQLite gradebook; a server gradebook is shared."""
+    def start_job_db(self, grader: _Grader) -> str:
+        """The gradebook a job writes to: on SQLite, a fresh copy of the class gradebook as it was
+        when grading began (nothing of the worker's last job is left in it); a server gradebook is
+        shared."""
         if self.snapshot is None:
             return locations.gradebook_url(self.root)
-        return f"sqlite:///{self.workspace / f'job-{number}.db'}"
-
-    def start_job_db(self, number: int) -> str:
-        """A job's gradebook as the class gradebook was when grading began."""
-        url = self.job_db_url(number)
-        job_file = _sqlite_path(url)
-        if self.snapshot is not None and job_file is not None:
-            shutil.copyfile(self.snapshot, job_file)
-        return url
+        shutil.copyfile(self.snapshot, grader.job_db)
+        return f"sqlite:///{grader.job_db}"
 
     def kernel_environment(self) -> dict[str, str]:
         env = {
@@ -255,17 +262,24 @@ _KERNEL_SETTINGS = (
 )
 
 
-def _grade_student(run: _ClassRun, student: str, number: int) -> JobResult:
-    """``nbgrader autograde`` for one student, on a free worker, into the job's own gradebook."""
+def _grade_student(run: _ClassRun, student: str) -> JobResult:
+    """``nbgrader autograde`` for one student, on a free worker, into the job's own gradebook,
+    which is then merged into the class gradebook (before the worker takes its next job)."""
     args = ["autograde", run.assignment.id, "--force", f"--CourseDirectory.student_id={student}", *_KERNEL_SETTINGS]
-    worker = run.nbgrader_workers.get()
+    grader = run.graders.get()
     try:
-        _, log = worker.run(args, db_url=run.start_job_db(number), extra_env=run.kernel_environment())
-    except (OSError, subprocess.SubprocessError) as error:  # nbgrader died or could not run: graded again
-        return JobResult(student, finished=False, log_tail=f"nbgrader did not run to the end: {error}")
+        job_db = run.start_job_db(grader)
+        try:
+            scratch = {SCRATCH_GRADEBOOK_ENV: job_db} if run.snapshot else {}
+            _, log = grader.worker.run(args, db_url=job_db, extra_env={**run.kernel_environment(), **scratch})
+        except (OSError, subprocess.SubprocessError) as error:  # nbgrader died or could not run: graded again
+            return JobResult(student, finished=False, log_tail=f"nbgrader did not run to the end: {error}")
+        result = JobResult(student, log_tail="\n".join(log.strip().splitlines()[-15:]))
+        with run.class_gradebook_lock:
+            result.reached = _reached(run, job_db, student)
+        return result
     finally:
-        run.nbgrader_workers.put(worker)
-    return JobResult(student, log_tail="\n".join(log.strip().splitlines()[-15:]))
+        run.graders.put(grader)
 
 
 def _graded_in(db_url: str, assignment_id: str, student: str) -> bool:
@@ -279,7 +293,7 @@ def _graded_in(db_url: str, assignment_id: str, student: str) -> bool:
     return True
 
 
-def _record_job(run: _ClassRun, result: JobResult, number: int, *, final: bool = True) -> None:
+def _record_job(run: _ClassRun, result: JobResult, *, final: bool = True) -> None:
     """Bring one finished job into the class gradebook; flag who could not be graded (only
     on the ``final`` attempt: others are graded again first)."""
     class_db, student = locations.gradebook_url(run.root), result.student
@@ -291,20 +305,22 @@ def _record_job(run: _ClassRun, result: JobResult, number: int, *, final: bool =
     result.without_notebook = not submitted.is_file()
     # Without an autograded copy nbgrader gave up on the notebook (unreadable, or its kernel would
     # not start): the submission it recorded has no scores, which would read as a silent 0.
-    result.merged = result.finished and _reached(class_db, run, number, student) and autograded.is_file()
-    # No notebook is final at once; a grading that did not arrive is final only on the last attempt.
-    if result.without_notebook or (result.unmerged and final):
-        record_ungradable(class_db, run.assignment.id, [student])
-    result.kernel_died = result.merged and _kernel_died_in(autograded)
-    if result.kernel_died:
-        flag_submissions(class_db, run.assignment.id, [student])
+    result.merged = result.finished and result.reached and autograded.is_file()
+    with run.class_gradebook_lock:
+        # No notebook is final at once; a grading that did not arrive is final only on the last attempt.
+        if result.without_notebook or (result.unmerged and final):
+            record_ungradable(class_db, run.assignment.id, [student])
+        result.kernel_died = result.merged and _kernel_died_in(autograded)
+        if result.kernel_died:
+            flag_submissions(class_db, run.assignment.id, [student])
 
 
-def _reached(class_db: str, run: _ClassRun, number: int, student: str) -> bool:
+def _reached(run: _ClassRun, job_db: str, student: str) -> bool:
     """Did the job's grading reach the class gradebook? Merge the job's copy of an SQLite
     gradebook; nbgrader wrote to a server gradebook itself."""
+    class_db = locations.gradebook_url(run.root)
     if run.snapshot is not None:
-        return bool(merge_submissions(run.job_db_url(number), class_db, run.assignment.id, [student]))
+        return bool(merge_submissions(job_db, class_db, run.assignment.id, [student]))
     return _graded_in(class_db, run.assignment.id, student)
 
 
@@ -365,11 +381,15 @@ def usable_cores() -> int:
 def _grade_class(assignment, root, students, workers, limits, warm, sandbox, on_student_done) -> list[JobResult]:
     workspace = _fresh_workspace(assignment, root)
     workers = workers or usable_cores()
-    with ThreadPoolExecutor(max_workers=workers) as pool, _nbgrader_workers(root, workspace, workers) as graders:
+    with (
+        ThreadPoolExecutor(max_workers=workers) as pool,
+        _graders(root, workspace, workers) as graders,
+        shared_database_engines(),
+    ):
         # Released (so the class gradebook knows the assignment and its data are in place) by one
         # nbgrader worker while the warm server imports.
         releaser = graders.get()
-        released = pool.submit(release, assignment, root, releaser.run_checked)
+        released = pool.submit(release, assignment, root, releaser.worker.run_checked)
         with warm_kernel_server(workspace, warm) as warm_socket:
             released.result()
             graders.put(releaser)
@@ -379,35 +399,34 @@ def _grade_class(assignment, root, students, workers, limits, warm, sandbox, on_
 
 
 @contextlib.contextmanager
-def _nbgrader_workers(root: Path, workspace: Path, count: int):
+def _graders(root: Path, workspace: Path, count: int):
     """One nbgrader worker per grading thread, started now so that their imports overlap the rest."""
-    graders: queue.Queue[NbgraderWorker] = queue.Queue()
-    started = [NbgraderWorker(root, workspace / f"nbgrader-worker-{n}.log").start() for n in range(count)]
-    for worker in started:
-        graders.put(worker)
+    graders: queue.Queue[_Grader] = queue.Queue()
+    logs = [workspace / f"nbgrader-worker-{n}.log" for n in range(count)]
+    started = [
+        _Grader(worker, workspace / f"job-{n}.db") for n, worker in enumerate(NbgraderWorker.start_several(root, logs))
+    ]
+    for grader in started:
+        graders.put(grader)
     try:
         yield graders
     finally:
-        for worker in started:
-            worker.close()
+        for grader in started:
+            grader.worker.close()
 
 
 def _grade_students(run: _ClassRun, pool: ThreadPoolExecutor, on_student_done) -> list[JobResult]:
     """Grade each student as a job of its own; one whose grading did not reach the gradebook (its
     worker died, say) is graded once more, on a fresh worker, and is named if that fails too."""
     results: list[JobResult] = []
-    first_tries = len(run.students)
-    retry_numbers = itertools.count(first_tries)  # each job has its own gradebook copy, by number
-    futures = {pool.submit(_grade_student, run, s, number): number for number, s in enumerate(run.students)}
+    futures = {pool.submit(_grade_student, run, s): True for s in run.students}  # -> first try?
     while futures:
         future = next(as_completed(futures))
-        number = futures.pop(future)
+        first_try = futures.pop(future)
         result = future.result()
-        first_try = number < first_tries
-        _record_job(run, result, number, final=not first_try)
+        _record_job(run, result, final=not first_try)
         if first_try and result.unmerged:
-            again = next(retry_numbers)
-            futures[pool.submit(_grade_student, run, result.student, again)] = again
+            futures[pool.submit(_grade_student, run, result.student)] = False
             continue
         results.append(result)
         if on_student_done:
