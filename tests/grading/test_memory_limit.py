@@ -26,7 +26,10 @@ THREADED_WORK = textwrap.dedent(f"""
 
     def work():
         barrier.wait()  # all at once, so that glibc gives threads arenas of their own
-        chunks = [bytearray(4096) for _ in range(2000)]
+        # 4 MB a thread, about 100 MB at once: glibc keeps an arena's pages writable after
+        # they are freed, and those count, so 8 MB a thread left the 100 MB below at the cap's
+        # edge (CI once hit MemoryError there).
+        chunks = [bytearray(4096) for _ in range(1000)]
         return len(chunks)
 
     threads = [threading.Thread(target=work, daemon=True) for _ in range(24)]
