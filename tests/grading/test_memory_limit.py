@@ -26,9 +26,9 @@ THREADED_WORK = textwrap.dedent(f"""
 
     def work():
         barrier.wait()  # all at once, so that glibc gives threads arenas of their own
-        # 4 MB a thread, about 100 MB at once: glibc keeps an arena's pages writable after
-        # they are freed, and those count, so 8 MB a thread left the 100 MB below at the cap's
-        # edge (CI once hit MemoryError there).
+        # 4 MB a thread, about 100 MB at once. With 8 MB a thread, CI once hit MemoryError on the
+        # 100 MB below (not reproduced since); likely cause: pages glibc's thread arenas keep
+        # writable after they are freed still count towards the cap.
         chunks = [bytearray(4096) for _ in range(1000)]
         return len(chunks)
 

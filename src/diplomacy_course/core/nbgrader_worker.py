@@ -272,17 +272,15 @@ def serve(clones: list[list[int]]) -> None:
     nbgrader_main.skip_unused_slow_imports()
     import nbgrader.apps.nbgraderapp  # noqa: F401  (the import this process exists to pay once)
 
-    sharing = shared_database_engines()
-    sharing.__enter__()  # for the life of the process
-    # The imports are here for good: keep the collector from scanning them again (a full
-    # collection of this heap is about 90 ms, and comes every few students).
-    gc.freeze()
-    answers = _fork_clones(clones, answers)
-
-    for line in sys.stdin:
-        request = json.loads(line)
-        answers.write(json.dumps(_run_in_process(request["args"], request["env"])) + "\n")
-        answers.flush()
+    with shared_database_engines():  # for the life of the process
+        # The imports are here for good: keep the collector from scanning them again (a full
+        # collection of this heap is about 90 ms, and comes every few students).
+        gc.freeze()
+        answers = _fork_clones(clones, answers)
+        for line in sys.stdin:
+            request = json.loads(line)
+            answers.write(json.dumps(_run_in_process(request["args"], request["env"])) + "\n")
+            answers.flush()
     # Every command has closed its gradebooks and kernels; what is left is the interpreter's own
     # teardown of nbgrader's modules (0.4 s, paid at the end of every autograde run): skip it.
     logging.shutdown()

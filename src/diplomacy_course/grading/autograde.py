@@ -238,6 +238,12 @@ class _ClassRun:
         shutil.copyfile(self.snapshot, grader.job_db)
         return f"sqlite:///{grader.job_db}"
 
+    def job_environment(self, job_db: str) -> dict[str, str]:
+        """What a job's nbgrader command adds to its environment: the kernels' settings, and the
+        job's copy of an SQLite gradebook named as a throwaway one."""
+        scratch = {SCRATCH_GRADEBOOK_ENV: job_db} if self.snapshot is not None else {}
+        return {**self.kernel_environment(), **scratch}
+
     def kernel_environment(self) -> dict[str, str]:
         env = {
             "JUPYTER_PATH": str(self.workspace / "jupyter"),
@@ -270,8 +276,7 @@ def _grade_student(run: _ClassRun, student: str) -> JobResult:
     try:
         job_db = run.start_job_db(grader)
         try:
-            scratch = {SCRATCH_GRADEBOOK_ENV: job_db} if run.snapshot else {}
-            _, log = grader.worker.run(args, db_url=job_db, extra_env={**run.kernel_environment(), **scratch})
+            _, log = grader.worker.run(args, db_url=job_db, extra_env=run.job_environment(job_db))
         except (OSError, subprocess.SubprocessError) as error:  # nbgrader died or could not run: graded again
             return JobResult(student, finished=False, log_tail=f"nbgrader did not run to the end: {error}")
         result = JobResult(student, log_tail="\n".join(log.strip().splitlines()[-15:]))
@@ -419,14 +424,14 @@ def _grade_students(run: _ClassRun, pool: ThreadPoolExecutor, on_student_done) -
     """Grade each student as a job of its own; one whose grading did not reach the gradebook (its
     worker died, say) is graded once more, on a fresh worker, and is named if that fails too."""
     results: list[JobResult] = []
-    futures = {pool.submit(_grade_student, run, s): True for s in run.students}  # -> first try?
-    while futures:
-        future = next(as_completed(futures))
-        first_try = futures.pop(future)
+    first_try_of = {pool.submit(_grade_student, run, s): True for s in run.students}  # future -> first try?
+    while first_try_of:
+        future = next(as_completed(first_try_of))
+        first_try = first_try_of.pop(future)
         result = future.result()
         _record_job(run, result, final=not first_try)
         if first_try and result.unmerged:
-            futures[pool.submit(_grade_student, run, result.student)] = False
+            first_try_of[pool.submit(_grade_student, run, result.student)] = False
             continue
         results.append(result)
         if on_student_done:
