@@ -20,7 +20,8 @@ sandbox.
 
 With ``--repeats N`` the class is graded in N rounds, each by plain nbgrader and then by each of
 the course's contenders; it prints every round's ratio and the medians, since on a shared machine
-one run's ratio can be off by a quarter.
+one run's ratio can be off by a quarter. Each run also prints the CPU time the hypervisor gave to
+other guests meanwhile (steal), one cause of such a run.
 
 It prints figures; nothing here is asserted by the test suite.
 """
@@ -194,6 +195,15 @@ class Rounds:
     cell_count: int
 
 
+def stolen_core_seconds() -> float:
+    """Core-seconds since boot that the hypervisor gave this machine's CPUs to others (the steal
+    column of /proc/stat; 0 where there is none): a round that lost many ran on a busy host."""
+    with contextlib.suppress(OSError, IndexError, ValueError):
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+        return int(fields[8]) / os.sysconf("SC_CLK_TCK")
+    return 0.0
+
+
 def grade_in_rounds(contenders: dict, assignment, students: int, repeats: int, work: Path) -> Rounds:
     """Grade the same class with every contender in turn, ``repeats`` times. A round's ratios then
     compare runs minutes apart, not a quiet hour with a busy one: the machine's speed drifts."""
@@ -204,7 +214,9 @@ def grade_in_rounds(contenders: dict, assignment, students: int, repeats: int, w
             root = copy_course(work / name.replace(" ", "-"))
             release(assignment, root)
             rounds.kinds = make_class(root, assignment, students)
+            stolen_before = stolen_core_seconds()
             seconds = grade(root)
+            stolen = stolen_core_seconds() - stolen_before
             graded = scores(root, assignment.id)
             shutil.rmtree(root, ignore_errors=True)
             baseline_scores = graded if baseline_scores is None else baseline_scores
@@ -212,7 +224,11 @@ def grade_in_rounds(contenders: dict, assignment, students: int, repeats: int, w
             rounds.cell_count = len(graded)
             rounds.times[name].append(seconds)
             label = f"round {round_number}/{repeats}  {name:30s}"
-            print(f"{label} {seconds:8.1f} s  ({seconds / students:.2f} s per submission)", flush=True)
+            print(
+                f"{label} {seconds:8.1f} s  ({seconds / students:.2f} s per submission; "
+                f"stolen by the hypervisor: {stolen:.1f} core-s)",
+                flush=True,
+            )
     return rounds
 
 

@@ -58,7 +58,7 @@ class NbgraderWorker:
         if not hasattr(os, "pidfd_open"):  # how the grader watches a worker it did not start
             return [worker.start() for worker in workers]
         channels = [_CloneChannel(worker.log_path) for worker in others]
-        first.start(clones=channels)
+        first._spawn(clones=channels)
         for worker, channel in zip(others, channels, strict=True):
             worker._process = channel.graders_end()
         return workers
@@ -91,25 +91,29 @@ class NbgraderWorker:
             nbgrader_runner.fail(args, code, log, locations.gradebook_url(self.root))
         return log
 
-    def start(self, clones: Sequence[_CloneChannel] = ()) -> NbgraderWorker:
-        """Start the process now (it imports nbgrader meanwhile), unless it is running; once it
-        has, it forks a worker for each of ``clones``."""
+    def start(self) -> NbgraderWorker:
+        """Start the process now (it imports nbgrader meanwhile), unless it is running."""
         if self._process is None or self._process.poll() is not None:
-            fds = [fd for channel in clones for fd in channel.workers_end]
-            with open(self.log_path, "a") as log:
-                self._process = subprocess.Popen(
-                    [sys.executable, "-m", __name__, *(json.dumps(channel.workers_end) for channel in clones)],
-                    cwd=self.root,
-                    env=nbgrader_runner.environment(),
-                    stdin=subprocess.PIPE,
-                    stdout=subprocess.PIPE,
-                    stderr=log,
-                    text=True,
-                    pass_fds=fds,
-                )
-            for fd in fds:
-                os.close(fd)
+            self._spawn()
         return self
+
+    def _spawn(self, clones: Sequence[_CloneChannel] = ()) -> None:
+        """Start the process; once it has imported nbgrader, it forks a worker for each of ``clones``
+        (only a new process can: the clones' pipes are handed over at its start)."""
+        fds = [fd for channel in clones for fd in channel.workers_end]
+        with open(self.log_path, "a") as log:
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", __name__, *(json.dumps(channel.workers_end) for channel in clones)],
+                cwd=self.root,
+                env=nbgrader_runner.environment(),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                text=True,
+                pass_fds=fds,
+            )
+        for fd in fds:
+            os.close(fd)
 
     def close(self) -> None:
         """Let the worker finish (end of its input), or kill it if it does not."""
