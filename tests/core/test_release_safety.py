@@ -115,3 +115,13 @@ def test_nbgraders_database_advice_is_replaced_by_the_real_cause(course_copy, tm
             course_copy,
             db_url=UNREACHABLE,
         )
+
+
+def test_a_course_root_given_as_a_relative_path_releases_like_an_absolute_one(course_copy, monkeypatch):
+    """nbgrader runs inside the course folder: a staging folder named relative to the caller's
+    folder would point elsewhere there, and the release would be reported missing."""
+    monkeypatch.chdir(course_copy.parent)
+    a1 = catalog.get("a1")
+    released = release(a1, Path(course_copy.name))
+    assert released == a1.release_dir(course_copy) and (released / a1.notebook).is_file()
+    assert not _leftovers(course_copy)

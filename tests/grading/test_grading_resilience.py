@@ -22,7 +22,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from diplomacy_course.core import locations
-from diplomacy_course.grading import autograde, warm_kernels
+from diplomacy_course.grading import autograde, kernel_launcher
 from tests.support.course import copy_course, submit_notebooks
 from tests.support.hostile_bank import auto_total
 from tests.support.variants import read
@@ -105,7 +105,7 @@ def test_a_student_whose_kernel_would_not_start_is_graded_again(klass, monkeypat
         if "--CourseDirectory.student_id=citra" in args and not spoiled:
             spoiled.append(args)
             # With 1 MB of memory the kernel dies while it enters its sandbox.
-            kwargs["extra_env"] = {**kwargs["extra_env"], warm_kernels.MEMORY_ENV: "1"}
+            kwargs["extra_env"] = {**kwargs["extra_env"], kernel_launcher.MEMORY_ENV: "1"}
         return real_run(worker, args, **kwargs)
 
     results = _grade_through(citras_first_kernel_cannot_start, root, assignment, monkeypatch)

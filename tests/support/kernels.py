@@ -19,7 +19,7 @@ from pathlib import Path
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
 
-from diplomacy_course.grading import warm_kernels
+from diplomacy_course.grading import kernel_launcher
 from diplomacy_course.grading.sandbox.kernel import kernel_environment
 
 SECRET = "hidden-test-answer-42"
@@ -73,7 +73,7 @@ class KernelLab:
     def _kernelspec(self) -> None:
         spec = self.base / "jupyter" / "kernels" / "course-grader"
         spec.mkdir(parents=True, exist_ok=True)
-        argv = [sys.executable, "-m", "diplomacy_course.grading.warm_kernels", "-f", "{connection_file}"]
+        argv = [*kernel_launcher.command(), "-f", "{connection_file}"]
         if self.mode == "plain":
             argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
         (spec / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "g", "language": "python"}))
@@ -97,14 +97,14 @@ class KernelLab:
             "JUPYTER_PATH": str(self.base / "jupyter"),
             "JUPYTERHUB_API_TOKEN": GRADER_TOKEN,
             "COURSE_GRADEBOOK_URL": f"postgresql://grader:{GRADER_TOKEN}@db/gradebook",
-            warm_kernels.SCRATCH_ENV: str(self.base / "scratch"),
-            warm_kernels.MPLCONFIG_ENV: str(self.base / "mplconfig"),
-            warm_kernels.LOG_ENV: str(self.base / "logs"),
-            warm_kernels.WALL_ENV: str(self.wall_seconds),
-            warm_kernels.SANDBOX_ENV: "on" if self.sandbox else "off",
+            kernel_launcher.SCRATCH_ENV: str(self.base / "scratch"),
+            kernel_launcher.MPLCONFIG_ENV: str(self.base / "mplconfig"),
+            kernel_launcher.LOG_ENV: str(self.base / "logs"),
+            kernel_launcher.WALL_ENV: str(self.wall_seconds),
+            kernel_launcher.SANDBOX_ENV: "on" if self.sandbox else "off",
         }
         if self.address:
-            env[warm_kernels.SOCKET_ENV] = self.address
+            env[kernel_launcher.SOCKET_ENV] = self.address
         return env
 
     def run(self, code: str, timeout: float = 60) -> Outcome:

@@ -75,6 +75,7 @@ def release(assignment: Assignment, root: Path, nbgrader: Callable[..., object] 
     runs nbgrader's command line with ``extra_env`` (default: a process of its own; an autograde
     run passes a worker that has nbgrader imported already).
     """
+    root = root.resolve()  # nbgrader runs in root: a relative staging folder would be looked up twice
     locations.grading_dir(root).mkdir(parents=True, exist_ok=True)  # the default gradebook's folder
     nbgrader_runner.check_gradebook(locations.gradebook_url(root))
     if assignment.language != "en":

@@ -40,7 +40,7 @@ from diplomacy_course.core import locations, nbgrader_runner
 from diplomacy_course.core.catalog import Assignment
 from diplomacy_course.core.nbgrader_worker import SCRATCH_GRADEBOOK_ENV, NbgraderWorker, shared_database_engines
 from diplomacy_course.core.release import release
-from diplomacy_course.grading import warm_kernels
+from diplomacy_course.grading import kernel_launcher
 from diplomacy_course.grading.gradebook import flag_submissions, merge_submissions, record_ungradable
 from diplomacy_course.grading.preprocessors import KERNEL_DIED
 from diplomacy_course.grading.sandbox import probe
@@ -107,7 +107,9 @@ def install_grader_kernel(workspace: Path) -> Path:
     spec_dir.mkdir(parents=True, exist_ok=True)
     spec = {
         "argv": [
-            *[sys.executable, "-m", "diplomacy_course.grading.warm_kernels", "-f", "{connection_file}"],
+            *kernel_launcher.command(),
+            "-f",
+            "{connection_file}",
             # No command history on disk: 0.15 s a kernel, and no file shared between students.
             "--HistoryManager.hist_file=:memory:",
         ],
@@ -247,15 +249,15 @@ class _ClassRun:
     def kernel_environment(self) -> dict[str, str]:
         env = {
             "JUPYTER_PATH": str(self.workspace / "jupyter"),
-            warm_kernels.MEMORY_ENV: str(self.limits.memory_mb),
-            warm_kernels.WALL_ENV: str(self.limits.wall_seconds),
-            warm_kernels.SCRATCH_ENV: str(self.workspace / "scratch"),
-            warm_kernels.MPLCONFIG_ENV: str(_mpl_config(self.workspace)),
-            warm_kernels.LOG_ENV: str(self.workspace / "kernel-logs"),
-            warm_kernels.SANDBOX_ENV: "on" if self.sandbox else "off",
+            kernel_launcher.MEMORY_ENV: str(self.limits.memory_mb),
+            kernel_launcher.WALL_ENV: str(self.limits.wall_seconds),
+            kernel_launcher.SCRATCH_ENV: str(self.workspace / "scratch"),
+            kernel_launcher.MPLCONFIG_ENV: str(_mpl_config(self.workspace)),
+            kernel_launcher.LOG_ENV: str(self.workspace / "kernel-logs"),
+            kernel_launcher.SANDBOX_ENV: "on" if self.sandbox else "off",
         }
         if self.warm_socket:
-            env[warm_kernels.SOCKET_ENV] = self.warm_socket
+            env[kernel_launcher.SOCKET_ENV] = self.warm_socket
         return env
 
 
@@ -356,7 +358,7 @@ def autograde_class(
 
     Raises SandboxUnavailable before grading anything if ``sandbox`` is asked for and this
     machine cannot provide it."""
-    root = root or locations.repo_root()
+    root = (root or locations.repo_root()).resolve()  # kernels and nbgrader run in other folders
     students = locations.submitted_students(assignment.id, root)
     if only:
         missing = sorted(set(only) - set(students))

@@ -2,19 +2,17 @@
 
 Plain nbgrader spends most of a submission's time starting a Python kernel and importing pandas
 and matplotlib. Here a *fork server* imports them once; for every notebook, nbgrader starts the
-``course-grader`` kernelspec, whose small launcher asks the server for a kernel. The server forks
-a supervisor, which forks the kernel into its sandbox (``sandbox.kernel``): each submission runs
-in a process of its own, fenced in by the Linux kernel, with a copy-on-write copy of the modules
-already imported.
+``course-grader`` kernelspec, whose small launcher (``kernel_launcher``) asks the server for a
+kernel. The server forks a supervisor, which forks the kernel into its sandbox
+(``sandbox.kernel``): each submission runs in a process of its own, fenced in by the Linux
+kernel, with a copy-on-write copy of the modules already imported.
 
 The server listens on an abstract unix socket: Landlock's scope keeps sandboxed kernels from
 reaching it, and it serves only processes of its own user. It is started with the kernels' own
 short environment, so nothing of the grader's (tokens, database URLs) is in its memory for a
-forked kernel to find. When it is not there (``--cold``, or it died), the launcher starts the
-kernel itself, in the same sandbox, and the kernel process execs a fresh interpreter.
-
-The launcher stands in for the kernel towards jupyter_client: it forwards interrupts, and exits
-when the kernel does; when the launcher goes, the supervisor kills the kernel.
+forked kernel to find. When it is not there (``--cold``, or it died), the launcher execs this
+module as the full launcher, which starts the kernel itself, in the same sandbox; the kernel
+process then execs a fresh interpreter.
 """
 
 from __future__ import annotations
@@ -23,22 +21,23 @@ import contextlib
 import gc
 import json
 import os
-import select
 import signal
 import socket
 import struct
 import sys
 from functools import partial
 
+from diplomacy_course.grading import kernel_launcher
+from diplomacy_course.grading.kernel_launcher import (
+    LOG_ENV,
+    MEMORY_ENV,
+    MPLCONFIG_ENV,
+    SANDBOX_ENV,
+    SCRATCH_ENV,
+    WALL_ENV,
+)
 from diplomacy_course.grading.sandbox.kernel import INLINE_FIGURES, KernelRequest, Limits, supervise
 
-SOCKET_ENV = "COURSE_WARM_KERNEL_SOCKET"  # the server's abstract socket name
-MEMORY_ENV = "COURSE_GRADER_MEMORY_MB"
-WALL_ENV = "COURSE_GRADER_WALL_SECONDS"
-SCRATCH_ENV = "COURSE_GRADER_SCRATCH"  # where kernels' private temporary folders go
-MPLCONFIG_ENV = "COURSE_GRADER_MPLCONFIG"  # matplotlib's configuration folder, read-only for kernels
-SANDBOX_ENV = "COURSE_GRADER_SANDBOX"  # "off" only with autograde --no-sandbox
-LOG_ENV = "COURSE_GRADER_LOGS"  # a folder for the kernels' own output (start-up errors)
 # Imported once in the server, before any fork; the notebooks' own imports then cost nothing.
 WARM_MODULES = (
     "numpy",
@@ -137,7 +136,7 @@ def serve(address: str) -> None:
         with connection:
             if not _from_own_user(connection):
                 continue
-            request = KernelRequest.from_json(_receive(connection).decode())
+            request = request_from_launcher(json.loads(_receive(connection)))
             if os.fork() == 0:
                 server.close()
                 status = supervise(request, _reply_on(connection), partial(_run_warm_kernel, request.argv))
@@ -198,62 +197,32 @@ def _exec_cold_kernel(argv: list[str]) -> None:
     os.execve(sys.executable, [sys.executable, "-m", "ipykernel_launcher", *argv], dict(os.environ))
 
 
-# --- the launcher (what the kernelspec runs) ---------------------------------------------------
+# --- the launcher's request, and the cold path -------------------------------------------------
 
 
-def request_from_environment(argv: list[str]) -> KernelRequest:
-    env = os.environ
+def request_from_launcher(message: dict) -> KernelRequest:
+    """The kernel a launcher asks for (``kernel_launcher.launch_message``), with the course's
+    defaults for settings its environment lacked."""
+    settings = message["settings"]
     defaults = Limits()
     return KernelRequest(
-        argv=argv,
-        workdir=os.getcwd(),
-        launcher_pid=os.getpid(),
-        scratch_root=env.get(SCRATCH_ENV) or os.path.join(os.getcwd(), ".."),
-        mpl_config=env.get(MPLCONFIG_ENV) or None,
+        argv=message["argv"],
+        workdir=message["workdir"],
+        launcher_pid=message["launcher_pid"],
+        scratch_root=settings.get(SCRATCH_ENV) or os.path.join(message["workdir"], ".."),
+        mpl_config=settings.get(MPLCONFIG_ENV) or None,
         limits=Limits(
-            memory_mb=int(env.get(MEMORY_ENV, defaults.memory_mb)),
-            wall_seconds=int(env.get(WALL_ENV, defaults.wall_seconds)),
+            memory_mb=int(settings.get(MEMORY_ENV, defaults.memory_mb)),
+            wall_seconds=int(settings.get(WALL_ENV, defaults.wall_seconds)),
         ),
-        sandbox=env.get(SANDBOX_ENV) != "off",
-        log_folder=env.get(LOG_ENV) or None,
+        sandbox=settings.get(SANDBOX_ENV) != "off",
+        log_folder=settings.get(LOG_ENV) or None,
     )
 
 
 def launch(argv: list[str]) -> int:
-    """Get a kernel (from the server, else started here) and stand in for it until it exits."""
-    request = request_from_environment(argv)
-    reply = _ask_server(os.environ.get(SOCKET_ENV), request)
-    if reply is None:
-        reply = _start_here(request)
-    if "error" in reply:
-        print(f"The grading kernel could not start in its sandbox:\n{reply['error']}", file=sys.stderr)
-        return 1
-    kernel = reply["pid"]
-    signal.signal(signal.SIGINT, lambda _s, _f: _interrupt(kernel))
-    for signum in (signal.SIGTERM, signal.SIGQUIT):  # the supervisor kills the kernel when we go
-        signal.signal(signum, lambda _s, _f: sys.exit(0))
-    _wait_for_exit(kernel)
-    return 0
-
-
-def _ask_server(address: str | None, request: KernelRequest) -> dict | None:
-    if not address:
-        return None
-    try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
-            client.connect("\0" + address)
-            client.sendall(request.to_json().encode() + b"\n")
-            reply = _receive_all(client)
-    except OSError:
-        return None  # the server is gone: start the kernel here, in the same sandbox
-    return json.loads(reply) if reply else None
-
-
-def _receive_all(connection: socket.socket) -> bytes:
-    chunks = []
-    while chunk := connection.recv(65536):
-        chunks.append(chunk)
-    return b"".join(chunks)
+    """The full launcher: a kernel from the server if one answers, else one started here."""
+    return kernel_launcher.launch(argv, lambda message: _start_here(request_from_launcher(message)))
 
 
 def _start_here(request: KernelRequest) -> dict:
@@ -272,24 +241,6 @@ def _start_here(request: KernelRequest) -> dict:
     with os.fdopen(read_end, "rb") as pipe:
         text = pipe.read()
     return json.loads(text) if text else {"error": "the kernel supervisor ended without a word"}
-
-
-def _interrupt(pid: int) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGINT)
-
-
-def _wait_for_exit(pid: int) -> None:
-    try:
-        handle = os.pidfd_open(pid)
-    except ProcessLookupError:
-        return
-    while True:
-        try:
-            select.select([handle], [], [])
-            return
-        except InterruptedError:
-            continue
 
 
 def main() -> None:

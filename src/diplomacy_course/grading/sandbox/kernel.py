@@ -35,7 +35,7 @@ import tempfile
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from diplomacy_course.grading.sandbox import landlock, linux
 
@@ -75,15 +75,6 @@ class KernelRequest:
     limits: Limits = field(default_factory=Limits)
     sandbox: bool = True
     log_folder: str | None = None  # the kernel's own stdout and stderr go to a file here
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self))
-
-    @classmethod
-    def from_json(cls, text: str) -> KernelRequest:
-        data = json.loads(text)
-        data["limits"] = Limits(**data["limits"])
-        return cls(**data)
 
     def connection_file(self) -> str:
         return self.argv[self.argv.index("-f") + 1]
