@@ -190,3 +190,14 @@ def test_ctrl_c_stops_with_one_line_and_the_next_run_grades_everyone(klass):
     assert "Interrupted" in output and "Traceback" not in output, output
     autograde.autograde_class(assignment, root, workers=2)
     assert _totals_and_flags(root, assignment) == {s: (full, False) for s in STUDENTS}
+
+
+def test_a_course_folder_given_relative_to_the_current_one_is_graded_alike(klass, monkeypatch):
+    """Kernels, nbgrader and the release each run in folders of their own: a relative course folder
+    must mean the same course to all of them."""
+    root, assignment, full = klass
+    monkeypatch.chdir(root.parent)
+    results = autograde.autograde_class(assignment, Path(root.name), workers=1, only=["citra"])
+    assert [(r.student, r.ungradable) for r in results] == [("citra", False)]
+    with Gradebook(locations.gradebook_url(root)) as gb:
+        assert gb.find_submission(assignment.id, "citra").score == full

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from diplomacy_course.grading import kernel_launcher, warm_kernels
 from tests.support.kernels import KernelLab
 
 FIGURE_THAT_COUNTS_ITS_DRAWS = """
@@ -38,3 +39,21 @@ def test_a_warm_kernel_leaves_what_it_inherited_to_the_fork_server(tmp_path):
         lab.close()
     assert outcome.error is None, outcome
     assert int(outcome.stdout) > 100_000, "pandas, matplotlib and IPython alone are far more objects"
+
+
+def test_the_launcher_tells_the_server_the_kernel_settings_and_nothing_else_of_the_grader(tmp_path, monkeypatch):
+    """Whatever the launcher sends stays in the warm server's memory, which every later kernel
+    inherits: the grader's tokens must not be in it."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "grader-token")
+    monkeypatch.setenv("COURSE_GRADEBOOK_URL", "postgresql://grader:secret@db/gradebook")
+    monkeypatch.setenv(kernel_launcher.MEMORY_ENV, "123")
+    monkeypatch.setenv(kernel_launcher.SANDBOX_ENV, "off")
+    monkeypatch.setenv(kernel_launcher.SOCKET_ENV, "course-warm-kernels-test")
+    message = kernel_launcher.launch_message(["-f", "kernel.json"])
+    assert "grader-token" not in str(message) and "secret" not in str(message)
+    assert message["settings"] == {kernel_launcher.MEMORY_ENV: "123", kernel_launcher.SANDBOX_ENV: "off"}
+    request = warm_kernels.request_from_launcher(message)
+    assert (request.limits.memory_mb, request.sandbox, request.workdir) == (123, False, str(tmp_path))
+    assert request.scratch_root == str(tmp_path / "..")  # the default beside the submission folder
+    assert request.connection_file() == "kernel.json"

@@ -19,7 +19,7 @@ from pathlib import Path
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
 
-from diplomacy_course.grading import kernel_launcher
+from diplomacy_course.grading import kernel_launcher, warm_kernels
 from diplomacy_course.grading.sandbox.kernel import kernel_environment
 
 SECRET = "hidden-test-answer-42"
@@ -82,7 +82,7 @@ class KernelLab:
         self.address = f"course-test-{os.getpid()}-{id(self)}"
         env = kernel_environment(str(self.base / "home"), str(self.base / "mplconfig"))
         self.server = subprocess.Popen(
-            [sys.executable, "-m", "diplomacy_course.grading.warm_kernels", "serve", self.address],
+            warm_kernels.server_command(self.address),
             stdout=subprocess.PIPE,
             env=env,
             start_new_session=True,

@@ -40,7 +40,7 @@ from diplomacy_course.core import locations, nbgrader_runner
 from diplomacy_course.core.catalog import Assignment
 from diplomacy_course.core.nbgrader_worker import SCRATCH_GRADEBOOK_ENV, NbgraderWorker, shared_database_engines
 from diplomacy_course.core.release import release
-from diplomacy_course.grading import kernel_launcher
+from diplomacy_course.grading import kernel_launcher, warm_kernels
 from diplomacy_course.grading.gradebook import flag_submissions, merge_submissions, record_ungradable
 from diplomacy_course.grading.preprocessors import KERNEL_DIED
 from diplomacy_course.grading.sandbox import probe
@@ -150,7 +150,7 @@ def warm_kernel_server(workspace: Path, enabled: bool = True):
     env = kernel_environment(str(workspace / "home"), str(_mpl_config(workspace)))
     with open(workspace / "kernel-server.log", "wb") as log:
         server = subprocess.Popen(
-            [sys.executable, "-m", "diplomacy_course.grading.warm_kernels", "serve", address],
+            warm_kernels.server_command(address),
             stdout=subprocess.PIPE,
             stderr=log,
             env=env,

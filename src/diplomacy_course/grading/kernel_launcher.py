@@ -1,8 +1,8 @@
 """The course-grader kernel's launcher: what jupyter_client starts for every notebook.
 
 One runs per notebook graded, so it is kept small: it runs as ``python -I -S kernel_launcher.py``
-and imports only a few standard modules (about 15 ms of CPU, against 35 ms for the package's
-``warm_kernels``). It sends the warm kernel server its folder, its pid and the course's kernel
+and imports only a few standard modules (about 18 ms of CPU, against about 40 ms for the
+package's ``warm_kernels``). It sends the warm kernel server its folder, its pid and the course's kernel
 settings from its environment (only those: the server's memory must never hold the grader's
 other variables), and the server forks a sandboxed kernel. The launcher then stands in for the
 kernel towards jupyter_client: it forwards interrupts and exits when the kernel does; when the
@@ -33,7 +33,7 @@ MPLCONFIG_ENV = "COURSE_GRADER_MPLCONFIG"  # matplotlib's configuration folder, 
 SANDBOX_ENV = "COURSE_GRADER_SANDBOX"  # "off" only with autograde --no-sandbox
 LOG_ENV = "COURSE_GRADER_LOGS"  # a folder for the kernels' own output (start-up errors)
 KERNEL_SETTINGS = (MEMORY_ENV, WALL_ENV, SCRATCH_ENV, MPLCONFIG_ENV, SANDBOX_ENV, LOG_ENV)
-FULL_LAUNCHER = "diplomacy_course.grading.warm_kernels"
+FULL_LAUNCHER = "diplomacy_course.grading.warm_kernels"  # also the warm server's module
 
 
 def command() -> list[str]:

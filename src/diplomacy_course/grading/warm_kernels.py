@@ -120,6 +120,11 @@ def _first_uses() -> None:
     print_figure(figure, "png", bbox_inches="tight")
 
 
+def server_command(address: str) -> list[str]:
+    """The command that runs a server on the abstract socket ``address``."""
+    return [sys.executable, "-m", kernel_launcher.FULL_LAUNCHER, "serve", address]
+
+
 def serve(address: str) -> None:
     """Accept kernel requests until terminated; fork one supervised kernel per request."""
     warm_up()
