@@ -73,7 +73,7 @@ class KernelLab:
     def _kernelspec(self) -> None:
         spec = self.base / "jupyter" / "kernels" / "course-grader"
         spec.mkdir(parents=True, exist_ok=True)
-        argv = [*kernel_launcher.command(), "-f", "{connection_file}"]
+        argv = kernel_launcher.kernelspec_argv()
         if self.mode == "plain":
             argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
         (spec / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "g", "language": "python"}))

@@ -107,9 +107,7 @@ def install_grader_kernel(workspace: Path) -> Path:
     spec_dir.mkdir(parents=True, exist_ok=True)
     spec = {
         "argv": [
-            *kernel_launcher.command(),
-            "-f",
-            "{connection_file}",
+            *kernel_launcher.kernelspec_argv(),
             # No command history on disk: 0.15 s a kernel, and no file shared between students.
             "--HistoryManager.hist_file=:memory:",
         ],

@@ -36,10 +36,10 @@ KERNEL_SETTINGS = (MEMORY_ENV, WALL_ENV, SCRATCH_ENV, MPLCONFIG_ENV, SANDBOX_ENV
 FULL_LAUNCHER = "diplomacy_course.grading.warm_kernels"  # also the warm server's module
 
 
-def command() -> list[str]:
-    """The kernelspec's command, before its ``-f {connection_file}``: isolated (-I) and without
-    site-packages (-S), since the launcher needs neither."""
-    return [sys.executable, "-I", "-S", os.path.abspath(__file__)]
+def kernelspec_argv() -> list[str]:
+    """The course-grader kernelspec's ``argv``: this script, isolated (-I) and without
+    site-packages (-S), since it needs neither; jupyter_client fills in the connection file."""
+    return [sys.executable, "-I", "-S", os.path.abspath(__file__), "-f", "{connection_file}"]
 
 
 def launch_message(argv: list[str]) -> dict:
