@@ -73,9 +73,10 @@ class KernelLab:
     def _kernelspec(self) -> None:
         spec = self.base / "jupyter" / "kernels" / "course-grader"
         spec.mkdir(parents=True, exist_ok=True)
-        argv = kernel_launcher.kernelspec_argv()
-        if self.mode == "plain":
+        if self.mode == "plain":  # stock ipykernel, as plain nbgrader starts it
             argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+        else:
+            argv = kernel_launcher.kernelspec_argv()
         (spec / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "g", "language": "python"}))
 
     def _start_server(self) -> None:

@@ -227,7 +227,8 @@ def request_from_launcher(message: dict) -> KernelRequest:
 
 def launch(argv: list[str]) -> int:
     """The full launcher, which the small one execs when no server answered. It is given no
-    server address, so it starts the kernel here, cold, and then stands in for it alike."""
+    server address, so it starts the kernel here, cold, and then stands in for it as the small
+    launcher does for a warm one."""
     return kernel_launcher.launch(argv, lambda message: _start_here(request_from_launcher(message)))
 
 
