@@ -72,7 +72,7 @@ c.Autograde.autograde_preprocessors = [
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
     "diplomacy_course.grading.preprocessors.CapOutputSize",
-    "nbgrader.preprocessors.SaveAutoGrades",
+    "diplomacy_course.grading.preprocessors.PreloadedSaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
     "diplomacy_course.grading.preprocessors.CheckCellMetadataOnce",
 ]

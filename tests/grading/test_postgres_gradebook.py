@@ -23,6 +23,7 @@ ASSIGNMENT, NOTEBOOK = "a1", "measuring-engagement"
 CELLS = ("interpretation", "argument", "recommendation")
 MAX_SCORE = 5
 STUDENTS_PER_GRADER = 15
+ESSAY = "why_rates_disagree"  # a written answer of A1, graded by hand
 
 # One grader: open the gradebook, wait until every grader is ready (so that they really write at
 # the same time), then enter a manual score for each cell of each of its students, committing
@@ -158,3 +159,40 @@ def test_nbgrader_config_selects_the_gradebook_from_the_environment(postgres_url
     with Gradebook(postgres_url) as gb:
         assert [s.id for s in gb.students] == ["s900"]
     assert not (course_copy / "grading" / "gradebook.db").exists(), "nbgrader wrote to the SQLite default"
+
+
+@pytest.mark.slow
+def test_autograding_into_postgresql_records_scores_and_keeps_manual_ones(postgres_url, course_copy, monkeypatch):
+    """On a server gradebook the jobs write to the class gradebook itself (nothing is merged): every
+    score lands there, and a manual score given between two runs survives the second."""
+    from nbgrader.api import Gradebook
+
+    from diplomacy_course.core import catalog
+    from diplomacy_course.grading.autograde import autograde_class
+    from tests.support.course import submit_notebooks
+    from tests.support.hostile_bank import auto_total
+    from tests.support.variants import questions, read, with_answer
+
+    monkeypatch.setenv("COURSE_GRADEBOOK_URL", postgres_url)
+    assignment = catalog.get(ASSIGNMENT)
+    solution = read(assignment.source_dir(course_copy) / assignment.notebook)
+    first = questions(solution)[0]
+    lost = sum(solution.cells[i].metadata.nbgrader["points"] for i in first.test_cells)
+    submit_notebooks(course_copy, assignment, "ana", {assignment.notebook: solution})
+    submit_notebooks(course_copy, assignment, "budi", {assignment.notebook: with_answer(solution, first, "stub")})
+
+    def totals_and_essay():
+        with Gradebook(postgres_url) as gb:
+            essay = gb.find_grade(ESSAY, NOTEBOOK, ASSIGNMENT, "ana")
+            totals = {s: gb.find_submission(ASSIGNMENT, s).score for s in ("ana", "budi")}
+            return totals, (essay.manual_score, essay.needs_manual_grade)
+
+    assert not [r.student for r in autograde_class(assignment, course_copy, workers=2) if r.ungradable]
+    full = auto_total(solution)
+    assert totals_and_essay() == ({"ana": full, "budi": full - lost}, (None, True))
+
+    with Gradebook(postgres_url) as gb:
+        gb.find_grade(ESSAY, NOTEBOOK, ASSIGNMENT, "ana").manual_score = 2
+        gb.db.commit()
+    autograde_class(assignment, course_copy, workers=1, only=["ana"])
+    assert totals_and_essay() == ({"ana": full + 2, "budi": full - lost}, (2, True))

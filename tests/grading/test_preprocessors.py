@@ -9,17 +9,20 @@ from __future__ import annotations
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from nbgrader.api import Gradebook
 from nbgrader.nbgraderformat import ValidationError
-from nbgrader.preprocessors import CheckCellMetadata, OverwriteCells
+from nbgrader.preprocessors import CheckCellMetadata, OverwriteCells, SaveAutoGrades
 
 from diplomacy_course.grading.preprocessors import (
     CapOutputSize,
     CheckCellMetadataOnce,
     CrashSafeExecute,
+    PreloadedSaveAutoGrades,
     RobustOverwriteCells,
     mark_unrun_after_crash,
 )
 from tests.support.gradebook import ASSIGNMENT, CELLS, NOTEBOOK, make_gradebook, source_notebook
+from tests.support.queries import count_queries
 
 # ------------------------------------------------------------------ RobustOverwriteCells
 
@@ -77,6 +80,70 @@ def test_an_untouched_notebook_keeps_its_cells(resources):
     notebook = _overwrite(source_notebook(), resources)
     assert _grade_ids(notebook) == list(CELLS)
     assert len(notebook.cells) == len(source_notebook().cells)
+
+
+def test_overwriting_looks_cells_up_in_the_same_few_queries_however_many_cells(resources):
+    """The per-cell lookups come from a query per kind of cell, not from two queries per cell."""
+    queries = []
+    for notebook in (_without("answer", "essay", "test_y"), source_notebook()):
+        with count_queries() as counted:
+            RobustOverwriteCells(add_missing_cells=False).preprocess(notebook, resources)
+        queries.append(counted.selects)
+    assert queries[0] == queries[1], f"SELECTs for one nbgrader cell, then for four: {queries}"
+
+
+# ------------------------------------------------------------------ PreloadedSaveAutoGrades
+
+
+def _graded_notebook():
+    """s1's notebook after execution: test_x failed, test_y passed, the answer left as released."""
+    notebook = source_notebook()
+    for cell in notebook.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "test_x":
+            cell.outputs = [new_output("error", ename="AssertionError", evalue="", traceback=[])]
+    return notebook
+
+
+def _save(db_url: str, preprocessor, notebook=None) -> None:
+    """Save s1's grades with ``preprocessor``, over a manual score given earlier."""
+    with Gradebook(db_url) as gb:
+        gb.find_grade("test_y", NOTEBOOK, ASSIGNMENT, "s1").manual_score = 0.5
+        gb.db.commit()
+    resources = {"nbgrader": {"notebook": NOTEBOOK, "assignment": ASSIGNMENT, "student": "s1", "db_url": db_url}}
+    preprocessor().preprocess(notebook or _graded_notebook(), resources)
+
+
+def _recorded(db_url: str) -> dict:
+    """(student, cell) -> (auto score, needs manual grading, auto comment), for s1 and s2."""
+    with Gradebook(db_url) as gb:
+        submissions = [gb.find_submission_notebook(NOTEBOOK, ASSIGNMENT, s) for s in ("s1", "s2")]
+        fields = ("auto_score", "needs_manual_grade", "auto_comment")
+        return {
+            (n.student.id, row.name): tuple(getattr(row, field, None) for field in fields)
+            for n in submissions
+            for row in [*n.grades, *n.comments]
+        }
+
+
+def test_preloaded_grades_are_saved_exactly_as_nbgrader_saves_them(tmp_path):
+    ours, theirs = make_gradebook(tmp_path / "ours.db"), make_gradebook(tmp_path / "theirs.db")
+    _save(ours, PreloadedSaveAutoGrades)
+    _save(theirs, SaveAutoGrades)
+    ours, theirs = _recorded(ours), _recorded(theirs)
+    assert ours == theirs
+    assert ours[("s1", "test_x")][0] == 0, "a failed test"
+    assert ours[("s1", "test_y")][:2] == (1.0, True), "a passed test with a manual score: to review"
+    assert ours[("s2", "test_x")][0] is None, "another student's grades are left alone"
+
+
+def test_saving_grades_takes_the_same_few_queries_however_many_cells(tmp_path):
+    queries = []
+    for name, notebook in (("one of each", _without("essay", "test_y")), ("all", _graded_notebook())):
+        db_url = make_gradebook(tmp_path / f"{name}.db")
+        with count_queries() as counted:
+            _save(db_url, PreloadedSaveAutoGrades, notebook)
+        queries.append(counted.selects)
+    assert queries[0] == queries[1], f"SELECTs for an answer and a test, then for four cells: {queries}"
 
 
 # ------------------------------------------------------------------ CrashSafeExecute

@@ -22,18 +22,24 @@ Configured in nbgrader_config.py in place of nbgrader's own, so plain
   JSON schema itself for every cell of every notebook (0.15 s a pass, two passes
   a notebook); here a cell's metadata is checked once per process, since every
   student's copy of a cell carries the same.
+- ``PreloadedSaveAutoGrades`` (and ``RobustOverwriteCells``): nbgrader's own, but
+  their per-cell gradebook lookups are answered from a few queries a notebook
+  (``NotebookGradebook``), not two joined queries a cell: on a PostgreSQL
+  gradebook each query is a round trip to the server.
 """
 
 from __future__ import annotations
 
 import json
 import traceback
+from functools import partial
 
 from nbclient.exceptions import DeadKernelError
 from nbformat.notebooknode import NotebookNode
-from nbgrader.api import MissingEntry
+from nbgrader.api import Comment, Grade, Gradebook, GradeCell, MissingEntry, SolutionCell, TaskCell
 from nbgrader.nbgraderformat import MetadataValidator, ValidationError
-from nbgrader.preprocessors import CheckCellMetadata, Execute, NbGraderPreprocessor, OverwriteCells
+from nbgrader.preprocessors import CheckCellMetadata, Execute, NbGraderPreprocessor, OverwriteCells, SaveAutoGrades
+from sqlalchemy.orm import joinedload
 from traitlets import Integer
 
 KERNEL_DIED = (
@@ -44,12 +50,90 @@ KERNEL_DIED = (
 NOT_RUN = ("NotRun", "Not run: the kernel stopped in an earlier cell.")
 
 
-class RobustOverwriteCells(OverwriteCells):
-    _known_ids: set[str] | None = None  # the notebook's grade ids in the gradebook, read on first need
+class NotebookGradebook(Gradebook):
+    """nbgrader's Gradebook for the preprocessors of one notebook (and one student's submission of
+    it): the lookups they make for every cell are answered from one query per kind of cell, made
+    on first need. Lookups of other notebooks, and names not found, go to nbgrader's own queries
+    (which raise MissingEntry as before)."""
 
+    def __init__(self, db_url: str, notebook: str, assignment: str, student: str | None = None):
+        super().__init__(db_url)
+        # nbgrader commits after each cell; the rows read once must stay loaded (only this
+        # notebook's preprocessor writes them meanwhile), or each would be read again.
+        self.db().expire_on_commit = False  # the session (self.db is its thread-local registry)
+        self._notebook_key = (notebook, assignment)
+        self._submission_key = (notebook, assignment, student)
+        self._tables: dict[str, dict] = {}
+
+    def _preloaded(self, table: str, key: tuple, name: str, load):
+        if key not in (self._notebook_key, self._submission_key):
+            return None
+        if table not in self._tables:
+            self._tables[table] = load()
+        return self._tables[table].get(name)
+
+    def _source_notebook(self):
+        return self.find_notebook(*self._notebook_key)
+
+    def _source_cells(self) -> dict:
+        return {cell.name: cell for cell in self._source_notebook().source_cells}
+
+    def _graded_cells(self) -> dict:
+        """Grade and task cells by name, grade cells winning a shared name (nbgrader's query looks
+        there first); queried by kind, so that each row comes whole."""
+        notebook_id = self._source_notebook().id
+        by_kind = (self.db.query(kind).filter(kind.notebook_id == notebook_id) for kind in (TaskCell, GradeCell))
+        return {cell.name: cell for cells in by_kind for cell in cells}
+
+    def _submission_rows(self, table, first_kind) -> dict:
+        """A submission's grades or comments by cell name, those of ``first_kind`` of cell winning
+        a shared name, as nbgrader's find_grade and find_comment look there first."""
+        submission = self.find_submission_notebook(*self._submission_key)
+        rows = self.db.query(table).options(joinedload(table.cell)).filter(table.notebook_id == submission.id).all()
+        return {row.name: row for row in sorted(rows, key=lambda row: isinstance(row.cell, first_kind))}
+
+    def find_source_cell(self, name, notebook, assignment):
+        found = self._preloaded("source", (notebook, assignment), name, self._source_cells)
+        return found or super().find_source_cell(name, notebook, assignment)
+
+    def find_graded_cell(self, name, notebook, assignment):
+        found = self._preloaded("graded", (notebook, assignment), name, self._graded_cells)
+        return found or super().find_graded_cell(name, notebook, assignment)
+
+    def find_grade(self, grade_cell, notebook, assignment, student):
+        rows = partial(self._submission_rows, Grade, GradeCell)
+        found = self._preloaded("grades", (notebook, assignment, student), grade_cell, rows)
+        return found or super().find_grade(grade_cell, notebook, assignment, student)
+
+    def find_comment(self, solution_cell, notebook, assignment, student):
+        rows = partial(self._submission_rows, Comment, SolutionCell)
+        found = self._preloaded("comments", (notebook, assignment, student), solution_cell, rows)
+        return found or super().find_comment(solution_cell, notebook, assignment, student)
+
+
+class PreloadedSaveAutoGrades(SaveAutoGrades):
     def preprocess(self, nb, resources):
-        self._known_ids = None  # a new notebook
-        return super().preprocess(nb, resources)
+        # nbgrader's own, with the gradebook above in place of a plain one.
+        info = resources["nbgrader"]
+        self.notebook_id, self.assignment_id, self.student_id = info["notebook"], info["assignment"], info["student"]
+        self.db_url = info["db_url"]
+        self.gradebook = NotebookGradebook(self.db_url, self.notebook_id, self.assignment_id, self.student_id)
+        with self.gradebook:
+            return super(SaveAutoGrades, self).preprocess(nb, resources)
+
+
+class RobustOverwriteCells(OverwriteCells):
+    def preprocess(self, nb, resources):
+        # nbgrader's own, with the gradebook above in place of a plain one.
+        info = resources["nbgrader"]
+        self.notebook_id, self.assignment_id, self.db_url = info["notebook"], info["assignment"], info["db_url"]
+        self.gradebook = NotebookGradebook(self.db_url, self.notebook_id, self.assignment_id)
+        with self.gradebook:
+            nb, resources = super(OverwriteCells, self).preprocess(nb, resources)
+            if self.add_missing_cells:
+                nb, resources = self.add_missing_grade_cells(nb, resources)
+                nb, resources = self.add_missing_task_cells(nb, resources)
+        return nb, resources
 
     def preprocess_cell(self, cell, resources, cell_index):
         nbgrader = cell.metadata.get("nbgrader")
@@ -62,14 +146,11 @@ class RobustOverwriteCells(OverwriteCells):
         return super().preprocess_cell(cell, resources, cell_index)
 
     def _is_known(self, grade_id) -> bool:
-        if self._known_ids is None:  # one query a notebook, not one a cell
-            try:
-                source = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)
-            except MissingEntry:
-                self._known_ids = set()
-            else:
-                self._known_ids = {cell.name for cell in source.source_cells}
-        return grade_id in self._known_ids
+        try:
+            self.gradebook.find_source_cell(grade_id, self.notebook_id, self.assignment_id)
+        except MissingEntry:
+            return False
+        return True
 
     def add_missing_grade_cells(self, nb, resources):
         source_nb = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)
