@@ -112,7 +112,10 @@ class KernelLab:
         """Run code in a fresh kernel in the submission folder; the kernel is shut down after."""
         specs = KernelSpecManager(kernel_dirs=[str(self.base / "jupyter" / "kernels")])
         manager = KernelManager(kernel_name="course-grader", kernel_spec_manager=specs)
-        manager.start_kernel(cwd=str(self.workdir), env=self.environment())
+        with open(self.base / "logs" / "plain-kernels.log", "ab") as log:
+            # A stock kernel writes its warnings to the terminal; the course's kernels, to their log folder.
+            stderr = {"stderr": log} if self.mode == "plain" else {}
+            manager.start_kernel(cwd=str(self.workdir), env=self.environment(), **stderr)
         client = manager.client()
         client.start_channels()
         try:
