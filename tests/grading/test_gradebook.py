@@ -15,6 +15,7 @@ from nbgrader.api import Gradebook, MissingEntry
 from diplomacy_course.grading.gradebook import cell_scores, class_scores, merge_submissions, record_ungradable
 from tests.support.gradebook import ASSIGNMENT, MAX_SCORE, NOTEBOOK, make_gradebook
 from tests.support.gradebook import STUDENTS as CLASS
+from tests.support.queries import count_queries
 
 
 def _copy(url: str, path: Path) -> str:
@@ -62,6 +63,12 @@ def test_merge_copies_the_named_students_and_reports_them(worker_db, class_db):
         assert gb.find_submission_notebook(NOTEBOOK, ASSIGNMENT, "s2").flagged
         with pytest.raises(MissingEntry):
             gb.find_student("nobody")
+
+
+def test_merge_reads_each_notebooks_grades_with_their_cells_at_once(worker_db, class_db):
+    with count_queries() as counted:
+        merge_submissions(worker_db, class_db, ASSIGNMENT, ["s1", "s2"])
+    assert counted.cells_loaded_one_at_a_time == 0
 
 
 def test_merge_leaves_other_students_alone(worker_db, class_db):

@@ -143,6 +143,7 @@ def test_saving_grades_takes_the_same_few_queries_however_many_cells(tmp_path):
         with count_queries() as counted:
             _save(db_url, PreloadedSaveAutoGrades, notebook)
         queries.append(counted.selects)
+        assert counted.cells_loaded_one_at_a_time == 0
     assert queries[0] == queries[1], f"SELECTs for an answer and a test, then for four cells: {queries}"
 
 

@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 import sqlalchemy.event
 from sqlalchemy.engine import Engine
+
+# How SQLAlchemy loads one cell of a grade or comment that was read without it.
+_ONE_CELL = re.compile(r"FROM base_cell\s+WHERE base_cell\.id = ", re.IGNORECASE)
 
 
 @dataclass
 class Counted:
     selects: int = 0
     others: int = 0
+    statements: list[str] = field(default_factory=list, repr=False)
+
+    @property
+    def cells_loaded_one_at_a_time(self) -> int:
+        return sum(1 for statement in self.statements if _ONE_CELL.search(statement))
 
 
 @contextlib.contextmanager
@@ -21,6 +30,7 @@ def count_queries():
     counted = Counted()
 
     def count(conn, cursor, statement, parameters, context, executemany):
+        counted.statements.append(statement)
         if statement.lstrip().upper().startswith("SELECT"):
             counted.selects += 1
         else:

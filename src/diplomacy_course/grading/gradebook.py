@@ -12,8 +12,9 @@ import contextlib
 import warnings
 from dataclasses import dataclass
 
-from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.api import Comment, Grade, Gradebook, MissingEntry
 from sqlalchemy.exc import SAWarning
+from sqlalchemy.orm import joinedload
 
 MANUAL_GRADE_FIELDS = ("manual_score", "extra_credit")
 
@@ -41,12 +42,19 @@ def merge_submissions(worker_db_url: str, class_db_url: str, assignment_id: str,
                 submission = worker.find_submission(assignment_id, student_id)
             except MissingEntry:
                 continue
-            _merge_one(submission, klass, assignment_id, student_id)
+            _merge_one(submission, worker, klass, assignment_id, student_id)
             merged.append(student_id)
     return merged
 
 
-def _merge_one(submission, klass: Gradebook, assignment_id: str, student_id: str) -> None:
+def rows_by_cell_name(gradebook: Gradebook, table, submitted_notebook_id: str) -> dict:
+    """A submitted notebook's grades or comments (``table``) by cell name, with their cells, in one
+    query (its ``grades`` relationship would take another query for each row's cell)."""
+    rows = gradebook.db.query(table).options(joinedload(table.cell)).filter(table.notebook_id == submitted_notebook_id)
+    return {row.name: row for row in rows}
+
+
+def _merge_one(submission, submission_gradebook: Gradebook, klass: Gradebook, assignment_id: str, student_id: str):
     klass.update_or_create_student(student_id)
     klass.update_or_create_submission(
         assignment_id, student_id, timestamp=submission.timestamp, extension=submission.extension
@@ -55,13 +63,12 @@ def _merge_one(submission, klass: Gradebook, assignment_id: str, student_id: str
         target_nb = klass.find_submission_notebook(notebook.name, assignment_id, student_id)
         target_nb.flagged = notebook.flagged
         target_nb.late_submission_penalty = notebook.late_submission_penalty
-        # One query for all of a notebook's grades (find_grade would take one per cell).
-        grades = {grade.name: grade for grade in target_nb.grades}
-        for grade in notebook.grades:
-            _merge_grade(grade, grades[grade.name])
-        comments = {comment.name: comment for comment in target_nb.comments}
-        for comment in notebook.comments:
-            target = comments[comment.name]
+        grades = rows_by_cell_name(klass, Grade, target_nb.id)
+        for name, grade in rows_by_cell_name(submission_gradebook, Grade, notebook.id).items():
+            _merge_grade(grade, grades[name])
+        comments = rows_by_cell_name(klass, Comment, target_nb.id)
+        for name, comment in rows_by_cell_name(submission_gradebook, Comment, notebook.id).items():
+            target = comments[name]
             target.auto_comment = comment.auto_comment
             if target.manual_comment is None:
                 target.manual_comment = comment.manual_comment

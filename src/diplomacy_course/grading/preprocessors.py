@@ -36,11 +36,12 @@ from functools import partial
 
 from nbclient.exceptions import DeadKernelError
 from nbformat.notebooknode import NotebookNode
-from nbgrader.api import Comment, Grade, Gradebook, GradeCell, MissingEntry, SolutionCell, TaskCell
+from nbgrader.api import Comment, Grade, Gradebook, GradeCell, MissingEntry, TaskCell
 from nbgrader.nbgraderformat import MetadataValidator, ValidationError
 from nbgrader.preprocessors import CheckCellMetadata, Execute, NbGraderPreprocessor, OverwriteCells, SaveAutoGrades
-from sqlalchemy.orm import joinedload
 from traitlets import Integer
+
+from diplomacy_course.grading.gradebook import rows_by_cell_name
 
 KERNEL_DIED = (
     "KernelDied",
@@ -79,18 +80,14 @@ class NotebookGradebook(Gradebook):
         return {cell.name: cell for cell in self._source_notebook().source_cells}
 
     def _graded_cells(self) -> dict:
-        """Grade and task cells by name, grade cells winning a shared name (nbgrader's query looks
-        there first); queried by kind, so that each row comes whole."""
+        """Grade and task cells by name, queried by kind so that each row comes whole."""
         notebook_id = self._source_notebook().id
         by_kind = (self.db.query(kind).filter(kind.notebook_id == notebook_id) for kind in (TaskCell, GradeCell))
         return {cell.name: cell for cells in by_kind for cell in cells}
 
-    def _submission_rows(self, table, first_kind) -> dict:
-        """A submission's grades or comments by cell name, those of ``first_kind`` of cell winning
-        a shared name, as nbgrader's find_grade and find_comment look there first."""
-        submission = self.find_submission_notebook(*self._submission_key)
-        rows = self.db.query(table).options(joinedload(table.cell)).filter(table.notebook_id == submission.id).all()
-        return {row.name: row for row in sorted(rows, key=lambda row: isinstance(row.cell, first_kind))}
+    def _submission_rows(self, table) -> dict:
+        """The submission's grades or comments by cell name (a notebook's grade ids are unique)."""
+        return rows_by_cell_name(self, table, self.find_submission_notebook(*self._submission_key).id)
 
     def find_source_cell(self, name, notebook, assignment):
         found = self._preloaded("source", (notebook, assignment), name, self._source_cells)
@@ -101,12 +98,12 @@ class NotebookGradebook(Gradebook):
         return found or super().find_graded_cell(name, notebook, assignment)
 
     def find_grade(self, grade_cell, notebook, assignment, student):
-        rows = partial(self._submission_rows, Grade, GradeCell)
+        rows = partial(self._submission_rows, Grade)
         found = self._preloaded("grades", (notebook, assignment, student), grade_cell, rows)
         return found or super().find_grade(grade_cell, notebook, assignment, student)
 
     def find_comment(self, solution_cell, notebook, assignment, student):
-        rows = partial(self._submission_rows, Comment, SolutionCell)
+        rows = partial(self._submission_rows, Comment)
         found = self._preloaded("comments", (notebook, assignment, student), solution_cell, rows)
         return found or super().find_comment(solution_cell, notebook, assignment, student)
 
