@@ -54,7 +54,7 @@ def rows_by_cell_name(gradebook: Gradebook, table, submitted_notebook_id: str) -
     return {row.name: row for row in rows}
 
 
-def _merge_one(submission, submission_gradebook: Gradebook, klass: Gradebook, assignment_id: str, student_id: str):
+def _merge_one(submission, worker: Gradebook, klass: Gradebook, assignment_id: str, student_id: str) -> None:
     klass.update_or_create_student(student_id)
     klass.update_or_create_submission(
         assignment_id, student_id, timestamp=submission.timestamp, extension=submission.extension
@@ -64,10 +64,10 @@ def _merge_one(submission, submission_gradebook: Gradebook, klass: Gradebook, as
         target_nb.flagged = notebook.flagged
         target_nb.late_submission_penalty = notebook.late_submission_penalty
         grades = rows_by_cell_name(klass, Grade, target_nb.id)
-        for name, grade in rows_by_cell_name(submission_gradebook, Grade, notebook.id).items():
+        for name, grade in rows_by_cell_name(worker, Grade, notebook.id).items():
             _merge_grade(grade, grades[name])
         comments = rows_by_cell_name(klass, Comment, target_nb.id)
-        for name, comment in rows_by_cell_name(submission_gradebook, Comment, notebook.id).items():
+        for name, comment in rows_by_cell_name(worker, Comment, notebook.id).items():
             target = comments[name]
             target.auto_comment = comment.auto_comment
             if target.manual_comment is None:
