@@ -170,14 +170,14 @@ def test_autograding_into_postgresql_records_scores_and_keeps_manual_ones(postgr
     from diplomacy_course.core import catalog
     from diplomacy_course.grading.autograde import autograde_class
     from tests.support.course import submit_notebooks
-    from tests.support.hostile_bank import auto_total
+    from tests.support.hostile_bank import auto_total, question_points
     from tests.support.variants import questions, read, with_answer
 
     monkeypatch.setenv("COURSE_GRADEBOOK_URL", postgres_url)
     assignment = catalog.get(ASSIGNMENT)
     solution = read(assignment.source_dir(course_copy) / assignment.notebook)
     first = questions(solution)[0]
-    lost = sum(solution.cells[i].metadata.nbgrader["points"] for i in first.test_cells)
+    lost = question_points(solution, first)
     submit_notebooks(course_copy, assignment, "ana", {assignment.notebook: solution})
     submit_notebooks(course_copy, assignment, "budi", {assignment.notebook: with_answer(solution, first, "stub")})
 

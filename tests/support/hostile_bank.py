@@ -60,7 +60,8 @@ class Case:
     lost_questions: Callable  # (questions) -> questions whose points are lost; None = nothing graded
 
 
-def _points(notebook, question: Question) -> float:
+def question_points(notebook, question: Question) -> float:
+    """The autograded points of a question's tests."""
     return sum(notebook.cells[i].metadata.nbgrader["points"] for i in question.test_cells)
 
 
@@ -187,4 +188,4 @@ def expected_auto_score(solution, case: Case) -> float | None:
     lost = case.lost_questions(questions(solution))
     if lost is None:
         return None
-    return auto_total(solution) - sum(_points(solution, q) for q in lost)
+    return auto_total(solution) - sum(question_points(solution, q) for q in lost)

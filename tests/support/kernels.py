@@ -112,10 +112,7 @@ class KernelLab:
         """Run code in a fresh kernel in the submission folder; the kernel is shut down after."""
         specs = KernelSpecManager(kernel_dirs=[str(self.base / "jupyter" / "kernels")])
         manager = KernelManager(kernel_name="course-grader", kernel_spec_manager=specs)
-        with open(self.base / "logs" / "plain-kernels.log", "ab") as log:
-            # A stock kernel writes its warnings to the terminal; the course's kernels, to their log folder.
-            stderr = {"stderr": log} if self.mode == "plain" else {}
-            manager.start_kernel(cwd=str(self.workdir), env=self.environment(), **stderr)
+        self._start(manager)
         client = manager.client()
         client.start_channels()
         try:
@@ -124,6 +121,14 @@ class KernelLab:
         finally:
             client.stop_channels()
             manager.shutdown_kernel(now=True)
+
+    def _start(self, manager: KernelManager) -> None:
+        settings = {"cwd": str(self.workdir), "env": self.environment()}
+        if self.mode != "plain":  # the course's kernels write to their log folder themselves
+            manager.start_kernel(**settings)
+            return
+        with open(self.base / "logs" / "plain-kernels.log", "ab") as log:  # not the terminal
+            manager.start_kernel(**settings, stderr=log)
 
     def tcp_listener(self) -> int:
         listener = socket.create_server(("127.0.0.1", 0))

@@ -15,9 +15,11 @@ _ONE_CELL = re.compile(r"FROM base_cell\s+WHERE base_cell\.id = ", re.IGNORECASE
 
 @dataclass
 class Counted:
-    selects: int = 0
-    others: int = 0
-    statements: list[str] = field(default_factory=list, repr=False)
+    statements: list[str] = field(default_factory=list)
+
+    @property
+    def selects(self) -> int:
+        return sum(1 for statement in self.statements if statement.lstrip().upper().startswith("SELECT"))
 
     @property
     def cells_loaded_one_at_a_time(self) -> int:
@@ -26,15 +28,11 @@ class Counted:
 
 @contextlib.contextmanager
 def count_queries():
-    """Yield a Counted that, until the block ends, counts every statement sent by any engine."""
+    """Yield a Counted that, until the block ends, records every statement sent by any engine."""
     counted = Counted()
 
     def count(conn, cursor, statement, parameters, context, executemany):
         counted.statements.append(statement)
-        if statement.lstrip().upper().startswith("SELECT"):
-            counted.selects += 1
-        else:
-            counted.others += 1
 
     sqlalchemy.event.listen(Engine, "before_cursor_execute", count)
     try:

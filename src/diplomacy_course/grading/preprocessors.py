@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import json
 import traceback
-from functools import partial
+from functools import cached_property, partial
 
 from nbclient.exceptions import DeadKernelError
 from nbformat.notebooknode import NotebookNode
@@ -73,21 +73,26 @@ class NotebookGradebook(Gradebook):
             self._tables[table] = load()
         return self._tables[table].get(name)
 
+    @cached_property
     def _source_notebook(self):
         return self.find_notebook(*self._notebook_key)
 
+    @cached_property
+    def _submission(self):
+        return self.find_submission_notebook(*self._submission_key)
+
     def _source_cells(self) -> dict:
-        return {cell.name: cell for cell in self._source_notebook().source_cells}
+        return {cell.name: cell for cell in self._source_notebook.source_cells}
 
     def _graded_cells(self) -> dict:
         """Grade and task cells by name, queried by kind so that each row comes whole."""
-        notebook_id = self._source_notebook().id
+        notebook_id = self._source_notebook.id
         by_kind = (self.db.query(kind).filter(kind.notebook_id == notebook_id) for kind in (TaskCell, GradeCell))
         return {cell.name: cell for cells in by_kind for cell in cells}
 
     def _submission_rows(self, table) -> dict:
         """The submission's grades or comments by cell name (a notebook's grade ids are unique)."""
-        return rows_by_cell_name(self, table, self.find_submission_notebook(*self._submission_key).id)
+        return rows_by_cell_name(self, table, self._submission.id)
 
     def find_source_cell(self, name, notebook, assignment):
         found = self._preloaded("source", (notebook, assignment), name, self._source_cells)
@@ -108,24 +113,29 @@ class NotebookGradebook(Gradebook):
         return found or super().find_comment(solution_cell, notebook, assignment, student)
 
 
+def _open_notebook_gradebook(preprocessor, resources, *, of_student: bool) -> NotebookGradebook:
+    """What nbgrader's gradebook preprocessors set before their cells, with a NotebookGradebook in
+    place of a plain one."""
+    info = resources["nbgrader"]
+    preprocessor.notebook_id, preprocessor.assignment_id = info["notebook"], info["assignment"]
+    preprocessor.db_url = info["db_url"]
+    student = None
+    if of_student:
+        student = preprocessor.student_id = info["student"]
+    preprocessor.gradebook = NotebookGradebook(preprocessor.db_url, info["notebook"], info["assignment"], student)
+    return preprocessor.gradebook
+
+
 class PreloadedSaveAutoGrades(SaveAutoGrades):
     def preprocess(self, nb, resources):
-        # nbgrader's own, with the gradebook above in place of a plain one.
-        info = resources["nbgrader"]
-        self.notebook_id, self.assignment_id, self.student_id = info["notebook"], info["assignment"], info["student"]
-        self.db_url = info["db_url"]
-        self.gradebook = NotebookGradebook(self.db_url, self.notebook_id, self.assignment_id, self.student_id)
-        with self.gradebook:
-            return super(SaveAutoGrades, self).preprocess(nb, resources)
+        with _open_notebook_gradebook(self, resources, of_student=True):
+            return super(SaveAutoGrades, self).preprocess(nb, resources)  # nbgrader's, past its opening
 
 
 class RobustOverwriteCells(OverwriteCells):
     def preprocess(self, nb, resources):
-        # nbgrader's own, with the gradebook above in place of a plain one.
-        info = resources["nbgrader"]
-        self.notebook_id, self.assignment_id, self.db_url = info["notebook"], info["assignment"], info["db_url"]
-        self.gradebook = NotebookGradebook(self.db_url, self.notebook_id, self.assignment_id)
-        with self.gradebook:
+        # nbgrader's own, but with a NotebookGradebook.
+        with _open_notebook_gradebook(self, resources, of_student=False):
             nb, resources = super(OverwriteCells, self).preprocess(nb, resources)
             if self.add_missing_cells:
                 nb, resources = self.add_missing_grade_cells(nb, resources)
