@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 
 from diplomacy_course.grading import kernel_launcher, warm_kernels
@@ -57,3 +59,23 @@ def test_the_launcher_tells_the_server_the_kernel_settings_and_nothing_else_of_t
     assert (request.limits.memory_mb, request.sandbox, request.workdir) == (123, False, str(tmp_path))
     assert request.scratch_root == str(tmp_path / "..")  # the default beside the submission folder
     assert request.connection_file() == "kernel.json"
+
+
+@pytest.mark.parametrize("request_bytes", [b"{not a launcher's message", b"", None], ids=["garbage", "empty", "silent"])
+def test_a_request_the_server_cannot_read_is_refused_and_the_next_kernel_still_starts(tmp_path, request_bytes):
+    """Only the grader's own processes can reach the server, but one of them sending something
+    else (or nothing, and never closing) must cost no student a warm kernel."""
+    lab = KernelLab(tmp_path, "warm").setup()
+    try:
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
+            client.connect("\0" + lab.address)
+            if request_bytes is not None:
+                client.sendall(request_bytes)
+                client.shutdown(socket.SHUT_WR)
+                answer = kernel_launcher.unpack(kernel_launcher.receive_all(client))
+                assert "unreadable kernel request" in answer["error"]
+            outcome = lab.run("import gc; print(gc.get_freeze_count())")  # the silent one still connected
+    finally:
+        lab.close()
+    assert outcome.error is None, outcome
+    assert int(outcome.stdout) > 100_000, "the kernel was started cold: the server is gone"

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import json
 import os
 import signal
 import socket
@@ -65,6 +64,8 @@ WARM_MODULES = (
     "pyseccomp",
 )
 
+
+REQUEST_SECONDS = 5  # for a launcher to send its request, so that one which never does cannot stall the server
 
 # --- the server -----------------------------------------------------------------------------
 
@@ -141,7 +142,12 @@ def serve(address: str) -> None:
         with connection:
             if not _from_own_user(connection):
                 continue
-            request = request_from_launcher(json.loads(_receive(connection)))
+            connection.settimeout(REQUEST_SECONDS)
+            try:
+                request = request_from_launcher(kernel_launcher.unpack(kernel_launcher.receive_all(connection)))
+            except (OSError, ValueError, KeyError, TypeError) as error:  # not our launcher's: go on serving
+                _reply_on(connection)({"error": f"unreadable kernel request ({error})"})
+                continue
             if os.fork() == 0:
                 server.close()
                 status = supervise(request, _reply_on(connection), partial(_run_warm_kernel, request.argv))
@@ -157,20 +163,10 @@ def _from_own_user(connection: socket.socket) -> bool:
 def _reply_on(connection: socket.socket):
     def reply(message: dict) -> None:
         with contextlib.suppress(OSError):
-            connection.sendall(json.dumps(message).encode())
+            connection.sendall(kernel_launcher.pack(message))
         connection.close()
 
     return reply
-
-
-def _receive(connection: socket.socket) -> bytes:
-    chunks: list[bytes] = []
-    while not chunks or not chunks[-1].endswith(b"\n"):
-        chunk = connection.recv(65536)
-        if not chunk:
-            break
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def _run_warm_kernel(argv: list[str]) -> None:
@@ -240,14 +236,14 @@ def _start_here(request: KernelRequest) -> dict:
         os.close(read_end)
 
         def reply(message: dict) -> None:
-            os.write(write_end, json.dumps(message).encode())
+            os.write(write_end, kernel_launcher.pack(message))
             os.close(write_end)
 
         os._exit(supervise(request, reply, partial(_exec_cold_kernel, request.argv)))
     os.close(write_end)
     with os.fdopen(read_end, "rb") as pipe:
-        text = pipe.read()
-    return json.loads(text) if text else {"error": "the kernel supervisor ended without a word"}
+        answer = pipe.read()
+    return kernel_launcher.unpack(answer) if answer else {"error": "the kernel supervisor ended without a word"}
 
 
 def main() -> None:
