@@ -9,6 +9,10 @@ import pytest
 from diplomacy_course.grading import kernel_launcher, warm_kernels
 from tests.support.kernels import KernelLab
 
+# Objects a warm kernel inherits frozen from the fork server (a cold one has none): pandas,
+# matplotlib and IPython alone are far more.
+FROZEN_BY_THE_SERVER = 100_000
+
 FIGURE_THAT_COUNTS_ITS_DRAWS = """
 import matplotlib.pyplot as plt
 fig, ax = plt.subplots()
@@ -40,7 +44,7 @@ def test_a_warm_kernel_leaves_what_it_inherited_to_the_fork_server(tmp_path):
     finally:
         lab.close()
     assert outcome.error is None, outcome
-    assert int(outcome.stdout) > 100_000, "pandas, matplotlib and IPython alone are far more objects"
+    assert int(outcome.stdout) > FROZEN_BY_THE_SERVER
 
 
 def test_the_launcher_tells_the_server_the_kernel_settings_and_nothing_else_of_the_grader(tmp_path, monkeypatch):
@@ -78,4 +82,4 @@ def test_a_request_the_server_cannot_read_is_refused_and_the_next_kernel_still_s
     finally:
         lab.close()
     assert outcome.error is None, outcome
-    assert int(outcome.stdout) > 100_000, "the kernel was started cold: the server is gone"
+    assert int(outcome.stdout) > FROZEN_BY_THE_SERVER, "the kernel was started cold: the server is gone"

@@ -42,8 +42,9 @@ def kernelspec_argv() -> list[str]:
     site-packages (-S), since it needs neither; jupyter_client fills in the connection file.
     It is imported rather than run as a script, so that its compiled form is read from
     ``__pycache__`` instead of being compiled again for every notebook."""
-    start = f"import sys; sys.path[:0] = [{os.path.dirname(os.path.abspath(__file__))!r}]; import kernel_launcher"
-    return [sys.executable, "-I", "-S", "-c", f"{start}; sys.exit(kernel_launcher.main())", "-f", "{connection_file}"]
+    folder = os.path.dirname(os.path.abspath(__file__))
+    code = f"import sys; sys.path[:0] = [{folder!r}]; import kernel_launcher; sys.exit(kernel_launcher.main())"
+    return [sys.executable, "-I", "-S", "-c", code, "-f", "{connection_file}"]
 
 
 def main() -> int:
@@ -145,7 +146,3 @@ def _wait_for_exit(pid: int) -> None:
             return
         except InterruptedError:
             continue
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -65,9 +65,9 @@ WARM_MODULES = (
 )
 
 
-REQUEST_SECONDS = 5  # for a launcher to send its request, so that one which never does cannot stall the server
-
 # --- the server -----------------------------------------------------------------------------
+
+REQUEST_SECONDS = 5  # for a launcher to send its request, so that one which never does cannot stall the server
 
 
 def warm_up() -> None:
