@@ -297,7 +297,7 @@ def main() -> None:
     print(
         f"rendered floor: {rendered:.2f} s per notebook (the same, rendering its tables and figures as Jupyter "
         f"does); a grader with no overhead at all would need about {no_overhead:.1f} s for this class on "
-        f"{cores} cores: {statistics.median(baseline_times) / no_overhead:.2f}x plain nbgrader"
+        f"{cores} core{'s' if cores > 1 else ''}: {statistics.median(baseline_times) / no_overhead:.2f}x plain nbgrader"
     )
     for name, seconds in rounds.times.items():
         ratios = [plain / own for plain, own in zip(baseline_times, seconds, strict=True)]
