@@ -165,16 +165,16 @@ def kernel_round_trip(mode: str, sandbox: bool, repeats: int = 15) -> float:
     lab = KernelLab(Path(tempfile.mkdtemp(prefix="bench-kernel-")), mode, sandbox=sandbox).setup()
     try:
         with open(lab.base / "logs" / "kernels.log", "ab") as log:  # a plain kernel's warnings: not the terminal
-            return statistics.median(_one_cell_notebook_seconds(lab, log) for _ in range(repeats))
+            specs = lab.kernel_specs()
+            return statistics.median(_one_cell_notebook_seconds(lab, specs, log) for _ in range(repeats))
     finally:
         lab.close()
         shutil.rmtree(lab.base, ignore_errors=True)
 
 
-def _one_cell_notebook_seconds(lab, log) -> float:
+def _one_cell_notebook_seconds(lab, specs, log) -> float:
     """A one-cell notebook through nbclient: with the course's kernel manager, stopped at once, for
     its kernels; with jupyter_client's own, stopped gracefully, for plain ipykernel, as plain nbgrader."""
-    from jupyter_client.kernelspec import KernelSpecManager
     from jupyter_client.manager import AsyncKernelManager
     from nbclient import NotebookClient
     from nbformat.v4 import new_code_cell, new_notebook
@@ -182,7 +182,6 @@ def _one_cell_notebook_seconds(lab, log) -> float:
     from diplomacy_course.grading.kernel_client import QuickKernelManager
 
     plain = lab.mode == "plain"
-    specs = KernelSpecManager(kernel_dirs=[str(lab.base / "jupyter" / "kernels")])
     manager = (AsyncKernelManager if plain else QuickKernelManager)(
         kernel_name="course-grader", kernel_spec_manager=specs
     )

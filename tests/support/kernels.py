@@ -108,10 +108,13 @@ class KernelLab:
             env[kernel_launcher.SOCKET_ENV] = self.address
         return env
 
+    def kernel_specs(self) -> KernelSpecManager:
+        """Where jupyter_client finds this lab's ``course-grader`` kernelspec."""
+        return KernelSpecManager(kernel_dirs=[str(self.base / "jupyter" / "kernels")])
+
     def run(self, code: str, timeout: float = 60) -> Outcome:
         """Run code in a fresh kernel in the submission folder; the kernel is shut down after."""
-        specs = KernelSpecManager(kernel_dirs=[str(self.base / "jupyter" / "kernels")])
-        manager = KernelManager(kernel_name="course-grader", kernel_spec_manager=specs)
+        manager = KernelManager(kernel_name="course-grader", kernel_spec_manager=self.kernel_specs())
         self._start(manager)
         client = manager.client()
         client.start_channels()
