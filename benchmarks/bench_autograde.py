@@ -165,35 +165,17 @@ def kernel_round_trip(mode: str, sandbox: bool, repeats: int = 15) -> float:
     lab = KernelLab(Path(tempfile.mkdtemp(prefix="bench-kernel-")), mode, sandbox=sandbox).setup()
     try:
         with open(lab.base / "logs" / "kernels.log", "ab") as log:  # a plain kernel's warnings: not the terminal
-            specs = lab.kernel_specs()
-            return statistics.median(_one_cell_notebook_seconds(lab, specs, log) for _ in range(repeats))
+            return statistics.median(_one_cell_notebook_seconds(lab, log) for _ in range(repeats))
     finally:
         lab.close()
         shutil.rmtree(lab.base, ignore_errors=True)
 
 
-def _one_cell_notebook_seconds(lab, specs, log) -> float:
-    """A one-cell notebook through nbclient: with the course's kernel manager, stopped at once, for
-    its kernels; with jupyter_client's own, stopped gracefully, for plain ipykernel, as plain nbgrader."""
-    from jupyter_client.manager import AsyncKernelManager
-    from nbclient import NotebookClient
-    from nbformat.v4 import new_code_cell, new_notebook
-
-    from diplomacy_course.grading.kernel_client import QuickKernelManager
-
-    plain = lab.mode == "plain"
-    manager = (AsyncKernelManager if plain else QuickKernelManager)(
-        kernel_name="course-grader", kernel_spec_manager=specs
-    )
-    notebook = new_notebook(cells=[new_code_cell("x = 1")])
-    client = NotebookClient(
-        notebook,
-        km=manager,
-        shutdown_kernel="graceful" if plain else "immediate",
-        resources={"metadata": {"path": str(lab.workdir)}},
-    )
+def _one_cell_notebook_seconds(lab, log) -> float:
+    """A one-cell notebook through nbclient, with each grader's kernel manager (``KernelLab``)."""
+    client = lab.notebook_client(["x = 1"])
     start = time.perf_counter()
-    client.execute(env=lab.environment(), stderr=log)
+    notebook = lab.execute(client, log)
     seconds = time.perf_counter() - start
     assert notebook.cells[0].execution_count == 1, "the cell did not run: its time means nothing"
     return seconds

@@ -35,6 +35,33 @@ def test_a_figure_is_drawn_once_less_than_in_jupyter_and_still_shown(tmp_path, m
     assert outcome.stdout.count("DRAWN") == draws, outcome.stdout
 
 
+LAST_WORDS = """
+import sys, threading
+for number in range(2000):
+    print(number)
+sys.stdout.write("the last line, without its newline")
+writer = threading.Thread(target=lambda: sys.stderr.write("and a word from a thread"))
+writer.start()
+writer.join()
+"""
+
+
+@pytest.mark.parametrize("mode", ["warm", "cold"])
+def test_a_cells_last_output_is_that_cells_though_the_kernel_does_not_pause_before_replying(tmp_path, mode):
+    """ipykernel pauses 0.5 ms before each cell's reply, for front ends that stop reading at the
+    reply; the course's kernels do not. nbclient reads a cell's output until the kernel says it is
+    idle, so the last words of a cell still land in that cell, and none in the next one."""
+    lab = KernelLab(tmp_path, mode).setup()
+    try:
+        notebook = lab.execute(lab.notebook_client([LAST_WORDS, "print(get_ipython().kernel._execute_sleep)"]))
+    finally:
+        lab.close()
+    first, second = ("".join(output.get("text", "") for output in cell.outputs) for cell in notebook.cells)
+    assert first.startswith("0\n1\n2\n") and "1999\nthe last line, without its newline" in first
+    assert "and a word from a thread" in first
+    assert second == "0.0\n", "the grading kernel still pauses before each reply"
+
+
 def test_a_warm_kernel_leaves_what_it_inherited_to_the_fork_server(tmp_path):
     """The fork server freezes its heap before forking: a kernel's garbage collector then never
     scans (and so never writes to, copying its pages) the modules every kernel shares."""

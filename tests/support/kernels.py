@@ -17,9 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from jupyter_client.kernelspec import KernelSpecManager
-from jupyter_client.manager import KernelManager
+from jupyter_client.manager import AsyncKernelManager, KernelManager
+from nbclient import NotebookClient
+from nbformat import NotebookNode
+from nbformat.v4 import new_code_cell, new_notebook
 
 from diplomacy_course.grading import kernel_launcher, warm_kernels
+from diplomacy_course.grading.autograde import KERNEL_NAME, KERNEL_SHUTDOWN, install_grader_kernel
+from diplomacy_course.grading.kernel_client import QuickKernelManager
 from diplomacy_course.grading.sandbox.kernel import kernel_environment
 
 SECRET = "hidden-test-answer-42"
@@ -71,12 +76,12 @@ class KernelLab:
         return [self.base / n for n in ("scratch", "logs", "mplconfig", "home")]
 
     def _kernelspec(self) -> None:
-        spec = self.base / "jupyter" / "kernels" / "course-grader"
+        if self.mode != "plain":  # the course's, as course autograde installs it
+            install_grader_kernel(self.base)
+            return
+        spec = self.base / "jupyter" / "kernels" / KERNEL_NAME
         spec.mkdir(parents=True, exist_ok=True)
-        if self.mode == "plain":  # stock ipykernel, as plain nbgrader starts it
-            argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
-        else:
-            argv = kernel_launcher.kernelspec_argv()
+        argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]  # as plain nbgrader starts it
         (spec / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "g", "language": "python"}))
 
     def _start_server(self) -> None:
@@ -112,9 +117,28 @@ class KernelLab:
         """Where jupyter_client finds this lab's ``course-grader`` kernelspec."""
         return KernelSpecManager(kernel_dirs=[str(self.base / "jupyter" / "kernels")])
 
+    def notebook_client(self, sources: list[str]) -> NotebookClient:
+        """A notebook of these code cells in the submission folder, to run through nbclient as
+        graders do: the course's kernels with the kernel manager and stop course autograde gives
+        nbgrader, plain ipykernel with jupyter_client's own, stopped gracefully, as plain nbgrader."""
+        plain = self.mode == "plain"
+        manager = (AsyncKernelManager if plain else QuickKernelManager)(
+            kernel_name=KERNEL_NAME, kernel_spec_manager=self.kernel_specs()
+        )
+        return NotebookClient(
+            new_notebook(cells=[new_code_cell(source) for source in sources]),
+            km=manager,
+            shutdown_kernel="graceful" if plain else KERNEL_SHUTDOWN,
+            resources={"metadata": {"path": str(self.workdir)}},
+        )
+
+    def execute(self, client: NotebookClient, log=None) -> NotebookNode:
+        """Run a notebook_client's notebook in a fresh kernel with the grader's environment."""
+        return client.execute(env=self.environment(), stderr=log)
+
     def run(self, code: str, timeout: float = 60) -> Outcome:
         """Run code in a fresh kernel in the submission folder; the kernel is shut down after."""
-        manager = KernelManager(kernel_name="course-grader", kernel_spec_manager=self.kernel_specs())
+        manager = KernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=self.kernel_specs())
         self._start(manager)
         client = manager.client()
         client.start_channels()
