@@ -21,7 +21,9 @@ sandbox, through nbclient as each grader runs its kernels.
 With ``--repeats N`` the class is graded in N rounds, each by plain nbgrader and then by each of
 the course's contenders; it prints every round's ratio and the medians, since on a shared machine
 one run's ratio can be off by a quarter. Each run also prints the CPU time the hypervisor gave to
-other guests meanwhile (steal), one cause of such a run.
+other guests meanwhile (steal), one cause of such a run, and the time its cores sat idle: plain
+nbgrader leaves all cores but one idle, and a parallel grader whose processes wait on each other
+(or on the disk) leaves idle time too.
 
 It prints figures; nothing here is asserted by the test suite.
 """
@@ -201,13 +203,20 @@ class Rounds:
     cell_count: int
 
 
-def stolen_core_seconds() -> float:
-    """Core-seconds since boot that the hypervisor gave this machine's CPUs to others (the steal
-    column of /proc/stat; 0 where there is none): a round that lost many ran on a busy host."""
+def idle_and_stolen_core_seconds() -> tuple[float, float]:
+    """Core-seconds since boot, over the cores this process may run on (/proc/stat): idle (or
+    waiting for the disk), and given by the hypervisor to other guests (steal; 0 where there is
+    none), since a round that lost many of those ran on a busy host."""
+    cores = {f"cpu{number}" for number in os.sched_getaffinity(0)}
+    idle = stolen = 0
     with contextlib.suppress(OSError, IndexError, ValueError):
-        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()
-        return int(fields[8]) / os.sysconf("SC_CLK_TCK")
-    return 0.0
+        for line in Path("/proc/stat").read_text().splitlines():
+            name, *ticks = line.split()
+            if name in cores:
+                idle += int(ticks[3]) + int(ticks[4])
+                stolen += int(ticks[7])
+    ticks_per_second = os.sysconf("SC_CLK_TCK")
+    return idle / ticks_per_second, stolen / ticks_per_second
 
 
 def grade_in_rounds(contenders: dict, assignment, students: int, repeats: int, work: Path) -> Rounds:
@@ -220,9 +229,10 @@ def grade_in_rounds(contenders: dict, assignment, students: int, repeats: int, w
             root = copy_course(work / name.replace(" ", "-"))
             release(assignment, root)
             rounds.kinds = make_class(root, assignment, students)
-            stolen_before = stolen_core_seconds()
+            idle_before, stolen_before = idle_and_stolen_core_seconds()
             seconds = grade(root)
-            stolen = stolen_core_seconds() - stolen_before
+            idle_after, stolen_after = idle_and_stolen_core_seconds()
+            idle, stolen = idle_after - idle_before, stolen_after - stolen_before
             graded = scores(root, assignment.id)
             shutil.rmtree(root, ignore_errors=True)
             baseline_scores = graded if baseline_scores is None else baseline_scores
@@ -231,7 +241,7 @@ def grade_in_rounds(contenders: dict, assignment, students: int, repeats: int, w
             rounds.times[name].append(seconds)
             label = f"round {round_number}/{repeats}  {name:30s}"
             print(
-                f"{label} {seconds:8.1f} s  ({seconds / students:.2f} s per submission; "
+                f"{label} {seconds:8.1f} s  ({seconds / students:.2f} s per submission; idle: {idle:.1f} core-s; "
                 f"stolen by the hypervisor: {stolen:.1f} core-s)",
                 flush=True,
             )
