@@ -1,9 +1,17 @@
-"""How many nbgrader workers a class run starts when the instructor does not say."""
+"""How a class run uses its nbgrader workers: how many it starts when the instructor does not say,
+and that a worker never waits for the class gradebook."""
 
 from __future__ import annotations
 
+import queue
 import subprocess
 import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from diplomacy_course.core import catalog
+from diplomacy_course.grading import autograde
+from diplomacy_course.grading.sandbox.kernel import Limits
 
 PINNED_TO_ONE_CORE = (
     "import os\n"
@@ -17,3 +25,42 @@ def test_a_grader_pinned_to_one_core_starts_one_worker_not_one_per_core_of_the_m
     # Two workers fighting over one core would also bring each notebook nearer its wall-clock timeout.
     done = subprocess.run([sys.executable, "-c", PINNED_TO_ONE_CORE], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "1"
+
+
+class _WorkerThatGradesAtOnce:
+    """Stands in for an nbgrader worker: notes which student it graded into which gradebook."""
+
+    def __init__(self, on_grading):
+        self.graded: dict[str, str] = {}
+        self._on_grading = on_grading
+
+    def run(self, args: list[str], *, db_url: str, extra_env: dict[str, str]) -> tuple[int, str]:
+        student = next(a for a in args if a.startswith("--CourseDirectory.student_id=")).split("=", 1)[1]
+        self.graded[student] = db_url
+        self._on_grading(student)
+        return 0, "graded"
+
+
+def test_a_worker_grades_its_next_student_while_the_last_one_is_merged(tmp_path, monkeypatch):
+    """Merging into the class gradebook waits for the disk (SQLite's fsyncs); the worker does not
+    wait with it. Here the first student's merge cannot end before the worker has started on the
+    second, so with one worker that waited for each merge the run would never get there."""
+    second_started = threading.Event()
+    worker = _WorkerThatGradesAtOnce(lambda student: student == "s2" and second_started.set())
+
+    def merge_once_the_worker_has_moved_on(run, job_db, student):
+        return student == "s2" or second_started.wait(timeout=30)
+
+    monkeypatch.setattr(autograde, "_reached", merge_once_the_worker_has_moved_on)
+    snapshot = tmp_path / "class-snapshot.db"
+    snapshot.write_bytes(b"")
+    graders: queue.Queue = queue.Queue()
+    graders.put(autograde._Grader.of(worker, tmp_path, 0))
+    run = autograde._ClassRun(
+        catalog.get("a1"), tmp_path, ["s1", "s2"], tmp_path, Limits(), False, None, snapshot, graders
+    )
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        first, second = (pool.submit(autograde._grade_student, run, student) for student in ("s1", "s2"))
+        assert first.result(timeout=60).reached, "the worker waited for the first student's merge before the next"
+        assert second.result(timeout=60).reached
+    assert worker.graded["s1"] != worker.graded["s2"], "the second job wrote into the file still being merged"

@@ -211,11 +211,20 @@ def _snapshot_class_gradebook(root: Path, workspace: Path) -> Path | None:
 
 @dataclass(frozen=True)
 class _Grader:
-    """An nbgrader worker and the file its jobs' copy of an SQLite gradebook lives in: one file per
-    worker, so that the worker's database engine (and its cache of compiled SQL) serves every job."""
+    """An nbgrader worker and the two files its jobs' copies of an SQLite gradebook live in, taken
+    in turn: the worker grades its next student while its last one's file is merged. The same two
+    files serve the whole run, so that the worker's database engines (and their caches of compiled
+    SQL) serve every job."""
 
     worker: NbgraderWorker
-    job_db: Path
+    job_files: queue.Queue[Path]  # the ones neither written nor being merged
+
+    @classmethod
+    def of(cls, worker: NbgraderWorker, workspace: Path, number: int) -> _Grader:
+        files: queue.Queue[Path] = queue.Queue()
+        for turn in ("a", "b"):
+            files.put(workspace / f"job-{number}{turn}.db")
+        return cls(worker, files)
 
 
 @dataclass(frozen=True)
@@ -234,14 +243,14 @@ class _ClassRun:
     # Jobs merge into the class gradebook from their own threads; SQLite takes one writer at a time.
     class_gradebook_lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def start_job_db(self, grader: _Grader) -> str:
-        """The gradebook a job writes to: on SQLite, a fresh copy of the class gradebook as it was
-        when grading began (nothing of the worker's last job is left in it); a server gradebook is
-        shared."""
+    def start_job_db(self, job_file: Path) -> str:
+        """The gradebook a job writes to: on SQLite, ``job_file`` as a fresh copy of the class
+        gradebook as it was when grading began (nothing of an earlier job is left in it); a server
+        gradebook is shared."""
         if self.snapshot is None:
             return locations.gradebook_url(self.root)
-        shutil.copyfile(self.snapshot, grader.job_db)
-        return f"sqlite:///{grader.job_db}"
+        shutil.copyfile(self.snapshot, job_file)
+        return f"sqlite:///{job_file}"
 
     def job_environment(self, job_db: str) -> dict[str, str]:
         """What a job's nbgrader command adds to its environment: the kernels' settings, and the
@@ -275,22 +284,32 @@ _KERNEL_SETTINGS = (
 
 
 def _grade_student(run: _ClassRun, student: str) -> JobResult:
-    """``nbgrader autograde`` for one student, on a free worker, into the job's own gradebook,
-    which is then merged into the class gradebook (before the worker takes its next job)."""
-    args = ["autograde", run.assignment.id, "--force", f"--CourseDirectory.student_id={student}", *_KERNEL_SETTINGS]
+    """``nbgrader autograde`` for one student, on a free worker, into a gradebook of the job's own,
+    which is then merged into the class gradebook while the worker grades its next student (the
+    merge's waits for the disk would otherwise leave the worker's core idle)."""
     grader = run.graders.get()
+    job_file = grader.job_files.get()  # free unless the merge of the worker's job before last is still on
     try:
-        job_db = run.start_job_db(grader)
         try:
-            _, log = grader.worker.run(args, db_url=job_db, extra_env=run.job_environment(job_db))
-        except (OSError, subprocess.SubprocessError) as error:  # nbgrader died or could not run: graded again
-            return JobResult(student, finished=False, log_tail=f"nbgrader did not run to the end: {error}")
-        result = JobResult(student, log_tail="\n".join(log.strip().splitlines()[-15:]))
-        with run.class_gradebook_lock:
-            result.reached = _reached(run, job_db, student)
+            job_db = run.start_job_db(job_file)
+            result = _autograde(grader.worker, run, student, job_db)
+        finally:
+            run.graders.put(grader)
+        if result.finished:
+            with run.class_gradebook_lock:
+                result.reached = _reached(run, job_db, student)
         return result
     finally:
-        run.graders.put(grader)
+        grader.job_files.put(job_file)
+
+
+def _autograde(worker: NbgraderWorker, run: _ClassRun, student: str, job_db: str) -> JobResult:
+    args = ["autograde", run.assignment.id, "--force", f"--CourseDirectory.student_id={student}", *_KERNEL_SETTINGS]
+    try:
+        _, log = worker.run(args, db_url=job_db, extra_env=run.job_environment(job_db))
+    except (OSError, subprocess.SubprocessError) as error:  # nbgrader died or could not run: graded again
+        return JobResult(student, finished=False, log_tail=f"nbgrader did not run to the end: {error}")
+    return JobResult(student, log_tail="\n".join(log.strip().splitlines()[-15:]))
 
 
 def _graded_in(db_url: str, assignment_id: str, student: str) -> bool:
@@ -393,7 +412,8 @@ def _grade_class(assignment, root, students, workers, limits, warm, sandbox, on_
     workspace = _fresh_workspace(assignment, root)
     workers = workers or usable_cores()
     with (
-        ThreadPoolExecutor(max_workers=workers) as pool,
+        # Two threads a worker: one grades a student on it while the other merges its last student.
+        ThreadPoolExecutor(max_workers=2 * workers) as pool,
         _graders(root, workspace, workers) as graders,
         shared_database_engines(),
     ):
@@ -414,9 +434,7 @@ def _graders(root: Path, workspace: Path, count: int):
     """One nbgrader worker per grading thread, started now so that their imports overlap the rest."""
     graders: queue.Queue[_Grader] = queue.Queue()
     logs = [workspace / f"nbgrader-worker-{n}.log" for n in range(count)]
-    started = [
-        _Grader(worker, workspace / f"job-{n}.db") for n, worker in enumerate(NbgraderWorker.start_several(root, logs))
-    ]
+    started = [_Grader.of(worker, workspace, n) for n, worker in enumerate(NbgraderWorker.start_several(root, logs))]
     for grader in started:
         graders.put(grader)
     try:
