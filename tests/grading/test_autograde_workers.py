@@ -57,7 +57,15 @@ def test_a_worker_grades_its_next_student_while_the_last_one_is_merged(tmp_path,
     graders: queue.Queue = queue.Queue()
     graders.put(autograde._Grader.of(worker, tmp_path, 0))
     run = autograde._ClassRun(
-        catalog.get("a1"), tmp_path, ["s1", "s2"], tmp_path, Limits(), False, None, snapshot, graders
+        assignment=catalog.get("a1"),
+        root=tmp_path,
+        students=["s1", "s2"],
+        workspace=tmp_path,
+        limits=Limits(),
+        sandbox=False,
+        warm_socket=None,
+        snapshot=snapshot,
+        graders=graders,
     )
     with ThreadPoolExecutor(max_workers=2) as pool:
         first, second = (pool.submit(autograde._grade_student, run, student) for student in ("s1", "s2"))

@@ -292,7 +292,7 @@ def _grade_student(run: _ClassRun, student: str) -> JobResult:
     try:
         try:
             job_db = run.start_job_db(job_file)
-            result = _autograde(grader.worker, run, student, job_db)
+            result = _run_nbgrader_autograde(grader.worker, run, student, job_db)
         finally:
             run.graders.put(grader)
         if result.finished:
@@ -303,7 +303,7 @@ def _grade_student(run: _ClassRun, student: str) -> JobResult:
         grader.job_files.put(job_file)
 
 
-def _autograde(worker: NbgraderWorker, run: _ClassRun, student: str, job_db: str) -> JobResult:
+def _run_nbgrader_autograde(worker: NbgraderWorker, run: _ClassRun, student: str, job_db: str) -> JobResult:
     args = ["autograde", run.assignment.id, "--force", f"--CourseDirectory.student_id={student}", *_KERNEL_SETTINGS]
     try:
         _, log = worker.run(args, db_url=job_db, extra_env=run.job_environment(job_db))
