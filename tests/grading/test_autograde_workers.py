@@ -46,7 +46,12 @@ def test_a_worker_grades_its_next_student_while_the_last_one_is_merged(tmp_path,
     wait with it. Here the first student's merge cannot end before the worker has started on the
     second, so with one worker that waited for each merge the run would never get there."""
     second_started = threading.Event()
-    worker = _WorkerThatGradesAtOnce(lambda student: student == "s2" and second_started.set())
+
+    def note_the_second_student(student):
+        if student == "s2":
+            second_started.set()
+
+    worker = _WorkerThatGradesAtOnce(note_the_second_student)
 
     def merge_once_the_worker_has_moved_on(run, job_db, student):
         return student == "s2" or second_started.wait(timeout=30)

@@ -4,8 +4,8 @@ Each student is one ordinary ``nbgrader autograde`` command (so nbgrader's own l
 score), run by one of a few long-lived nbgrader workers (``core.nbgrader_worker``: nbgrader is
 imported once a run, not once a command or a worker), with:
 
-- a fresh copy of the class gradebook, in a file of the worker's own, merged back before the
-  worker takes its next student, one student at a time (SQLite has no safe concurrent writers);
+- a fresh copy of the class gradebook, in a file of the worker's own, merged back one student at
+  a time (SQLite has no safe concurrent writers) while the worker grades its next student;
 - the ``course-grader`` kernel: a fresh process per notebook, forked from a
   server that has already imported pandas and matplotlib (``warm_kernels``),
   inside a sandbox the Linux kernel enforces (``sandbox``): its own files
@@ -239,7 +239,7 @@ class _ClassRun:
     sandbox: bool
     warm_socket: str | None
     snapshot: Path | None  # the SQLite class gradebook as it was; None on a server gradebook
-    graders: queue.Queue[_Grader]  # one per grading thread, taken for a job
+    graders: queue.Queue[_Grader]  # the free ones, one taken for each job
     # Jobs merge into the class gradebook from their own threads; SQLite takes one writer at a time.
     class_gradebook_lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -431,7 +431,7 @@ def _grade_class(assignment, root, students, workers, limits, warm, sandbox, on_
 
 @contextlib.contextmanager
 def _graders(root: Path, workspace: Path, count: int):
-    """One nbgrader worker per grading thread, started now so that their imports overlap the rest."""
+    """``count`` nbgrader workers, started now so that their imports overlap the rest."""
     graders: queue.Queue[_Grader] = queue.Queue()
     logs = [workspace / f"nbgrader-worker-{n}.log" for n in range(count)]
     started = [_Grader.of(worker, workspace, n) for n, worker in enumerate(NbgraderWorker.start_several(root, logs))]
