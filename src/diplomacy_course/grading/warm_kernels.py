@@ -62,6 +62,7 @@ WARM_MODULES = (
     "zmq",
     "tornado.ioloop",
     "pyseccomp",
+    "diplomacy_course.grading.kernel_streams",
 )
 
 
@@ -172,7 +173,11 @@ def _reply_on(connection: socket.socket):
 def _run_warm_kernel(argv: list[str]) -> None:
     from ipykernel.kernelapp import IPKernelApp
 
+    from diplomacy_course.grading import kernel_streams
+
     draw_figures_once()
+    # Only warm kernels: a cold one runs a fresh interpreter, which cannot import the course.
+    argv = [*argv, kernel_streams.kernel_option()]
     sys.argv = ["ipykernel", *argv]
     IPKernelApp.launch_instance(argv=argv)
 
