@@ -12,6 +12,9 @@ with this file; plain ``nbgrader`` commands run from the repository root use it 
 import os
 from pathlib import Path
 
+from nbgrader.converters import GenerateAssignment
+from nbgrader.preprocessors import SaveCells
+
 from diplomacy_course.core import catalog, locations
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
@@ -75,4 +78,10 @@ c.Autograde.autograde_preprocessors = [
     "diplomacy_course.grading.preprocessors.PreloadedSaveAutoGrades",
     "nbgrader.preprocessors.AssignLatePenalties",
     "diplomacy_course.grading.preprocessors.CheckCellMetadataOnce",
+]
+# A release records each notebook's cells in the gradebook in one transaction (nbgrader commits
+# after each cell); otherwise nbgrader's own pipeline.
+c.GenerateAssignment.preprocessors = [
+    "diplomacy_course.grading.preprocessors.SingleCommitSaveCells" if step is SaveCells else step
+    for step in GenerateAssignment.preprocessors.default()
 ]

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import nbformat
 import pytest
+from nbformat import NotebookNode
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from nbgrader.api import Gradebook
+from nbgrader.converters import GenerateAssignment
 from nbgrader.nbgraderformat import ValidationError
-from nbgrader.preprocessors import CheckCellMetadata, OverwriteCells, SaveAutoGrades
+from nbgrader.preprocessors import CheckCellMetadata, OverwriteCells, SaveAutoGrades, SaveCells
+from traitlets.config.loader import PyFileConfigLoader
 
 from diplomacy_course.grading.preprocessors import (
     CapOutputSize,
@@ -19,6 +22,7 @@ from diplomacy_course.grading.preprocessors import (
     CrashSafeExecute,
     PreloadedSaveAutoGrades,
     RobustOverwriteCells,
+    SingleCommitSaveCells,
     mark_unrun_after_crash,
 )
 from tests.support.gradebook import ASSIGNMENT, CELLS, NOTEBOOK, make_gradebook, source_notebook
@@ -145,6 +149,71 @@ def test_saving_grades_takes_the_same_few_queries_however_many_cells(tmp_path):
         queries.append(counted.selects)
         assert counted.cells_loaded_one_at_a_time == 0
     assert queries[0] == queries[1], f"SELECTs for an answer and a test, then for four cells: {queries}"
+
+
+# ------------------------------------------------------------------ SingleCommitSaveCells
+
+
+def _revised_source() -> NotebookNode:
+    """The instructor's notebook after a revision: every graded cell is worth one point more, and
+    every nbgrader cell's source has changed."""
+    notebook = source_notebook()
+    for cell in notebook.cells[1:]:
+        cell.source += "  # revised"
+        if "points" in cell.metadata["nbgrader"]:
+            cell.metadata["nbgrader"]["points"] += 1
+    return notebook
+
+
+def _record_cells(db_url: str, preprocessor) -> None:
+    resources = {"nbgrader": {"notebook": NOTEBOOK, "assignment": ASSIGNMENT, "db_url": db_url}}
+    preprocessor().preprocess(_revised_source(), resources)
+
+
+def _release_records(db_url: str) -> dict:
+    with Gradebook(db_url) as gb:
+        notebook = gb.find_notebook(NOTEBOOK, ASSIGNMENT)
+        return {
+            "source": {c.name: (c.cell_type, c.locked, c.source, c.checksum) for c in notebook.source_cells},
+            "graded": {c.name: (c.cell_type, c.max_score) for c in notebook.grade_cells},
+            "solution": sorted(c.name for c in notebook.solution_cells),
+        }
+
+
+def test_a_release_records_a_notebooks_cells_as_nbgrader_does(tmp_path):
+    ours, theirs = make_gradebook(tmp_path / "ours.db"), make_gradebook(tmp_path / "theirs.db")
+    _record_cells(ours, SingleCommitSaveCells)
+    _record_cells(theirs, SaveCells)
+    recorded = _release_records(ours)
+    assert recorded == _release_records(theirs)
+    assert recorded["graded"]["test_x"] == ("code", 3.0), "the revision was recorded"
+
+
+def test_a_release_that_fails_part_way_leaves_the_notebooks_cells_as_they_were(tmp_path, monkeypatch):
+    """nbgrader commits after each cell: a failure at the third source cell would leave the new
+    points and two new sources recorded beside the old ones."""
+    db_url = make_gradebook(tmp_path / "gradebook.db")
+    before = _release_records(db_url)
+    record_source_cell = Gradebook.update_or_create_source_cell
+
+    def fail_at_the_third(gradebook, name, *args, **kwargs):
+        if name == list(CELLS)[2]:
+            raise RuntimeError("the disk is full")
+        return record_source_cell(gradebook, name, *args, **kwargs)
+
+    monkeypatch.setattr(Gradebook, "update_or_create_source_cell", fail_at_the_third)
+    with pytest.raises(RuntimeError, match="the disk is full"):
+        _record_cells(db_url, SingleCommitSaveCells)
+    monkeypatch.undo()
+    assert _release_records(db_url) == before
+
+
+def test_the_course_releases_with_nbgraders_pipeline_but_one_commit_a_notebook(repo):
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(repo)).load_config()
+    ours = config.GenerateAssignment.preprocessors
+    single_commit = f"{SingleCommitSaveCells.__module__}.{SingleCommitSaveCells.__name__}"
+    assert ours.count(single_commit) == 1 and SaveCells not in ours
+    assert [SaveCells if step == single_commit else step for step in ours] == GenerateAssignment.preprocessors.default()
 
 
 # ------------------------------------------------------------------ CrashSafeExecute
