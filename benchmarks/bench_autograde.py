@@ -5,7 +5,8 @@ realistic mix: mostly correct, some with one wrong answer, a few that do not
 parse, and one runaway loop. Grades one copy of the course with plain nbgrader
 (serial, the notebook's own python3 kernel) and another with the course's
 parallel, warm-kernel autograder, checks that every student's every cell got
-the same score in both gradebooks, and prints both times and the ratio.
+the same score in both gradebooks, and prints both times and the ratio. Both are timed as
+commands (``python -m nbgrader autograde``, ``./course autograde``), from start to exit.
 
 It also prints the compute floor (the solution's own code, tests included, run in one warm
 Python process: what grading would cost with no machinery around it) with each contender's ratio
@@ -47,7 +48,7 @@ from pathlib import Path
 from diplomacy_course.core import catalog, nbgrader_runner
 from diplomacy_course.core.locations import gradebook_url
 from diplomacy_course.core.release import release
-from diplomacy_course.grading.autograde import autograde_class, usable_cores
+from diplomacy_course.grading.autograde import usable_cores
 from diplomacy_course.grading.gradebook import cell_scores
 from diplomacy_course.grading.warm_kernels import draw_figures_once
 from tests.support.course import copy_course, submit_notebooks
@@ -93,9 +94,24 @@ def time_plain(root: Path, assignment) -> float:
 
 
 def time_course(root: Path, assignment, warm: bool, sandbox: bool = True, workers: int | None = None) -> float:
+    """``./course autograde`` as an instructor runs it: a command, like plain nbgrader's, so that
+    both times include starting Python and importing what each needs."""
+    options = [*([] if warm else ["--cold"]), *([] if sandbox else ["--no-sandbox"])]
+    options += [f"--workers={workers}"] if workers else []
     start = time.perf_counter()
-    autograde_class(assignment, root, workers=workers, warm=warm, sandbox=sandbox)
-    return time.perf_counter() - start
+    finished = subprocess.run(
+        [str(REPO / "course"), "autograde", assignment.id, *options],
+        cwd=root,
+        env={**nbgrader_runner.environment(), "COURSE_ROOT": str(root)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    seconds = time.perf_counter() - start
+    if finished.returncode != 0:
+        output = finished.stdout[-2000:] + finished.stderr[-2000:]
+        raise RuntimeError(f"course autograde failed ({finished.returncode}):\n{output}")
+    return seconds
 
 
 def _median_run(root: Path, assignment, run_once, repeats: int = 7, prepare=lambda: None) -> float:

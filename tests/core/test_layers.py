@@ -1,8 +1,11 @@
-"""The package's layering rule (stated in src/diplomacy_course/__init__.py), checked on every import."""
+"""The package's layering rule (stated in src/diplomacy_course/__init__.py), checked on every import;
+and what its entry points may load when imported."""
 
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -62,3 +65,20 @@ def test_the_rule_catches_an_upward_import(tmp_path):
     planted = tmp_path / "planted.py"
     planted.write_text("from diplomacy_course.grading.autograde import autograde_class\n")
     assert _course_imports(planted) - ALLOWED["book"] == {"grading"}
+
+
+# Libraries that a module must not load when it is imported, only when it is used: every command
+# imports the command line (pandas would add 0.2 s to `./course --help`), and autograde starts its
+# nbgrader workers before the grader's own process pays for nbgrader (0.6 s), so the two overlap.
+LOADED_ON_USE = {
+    "diplomacy_course.cli": ("pandas", "nbgrader"),
+    "diplomacy_course.grading.autograde": ("nbgrader",),
+}
+
+
+@pytest.mark.parametrize("module", sorted(LOADED_ON_USE))
+def test_importing_does_not_load_what_is_only_needed_on_use(module):
+    libraries = LOADED_ON_USE[module]
+    code = f"import sys, {module}; print(' '.join(name for name in {libraries!r} if name in sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert not loaded, f"importing {module} loads {loaded}"

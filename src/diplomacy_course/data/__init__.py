@@ -7,6 +7,14 @@
 - ``cli``: ``course data generate`` and ``course data validate``.
 """
 
-from diplomacy_course.data.load import TABLES, load_table
-
 __all__ = ["TABLES", "load_table"]
+
+
+def __getattr__(name: str):
+    """``load``'s names, imported on first use: they bring pandas (0.2 s), which the course's
+    command line, importing ``data.cli`` for every command, should not pay for."""
+    if name in __all__:
+        from diplomacy_course.data import load
+
+        return getattr(load, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -41,11 +41,12 @@ from diplomacy_course.core.catalog import Assignment
 from diplomacy_course.core.nbgrader_worker import SCRATCH_GRADEBOOK_ENV, NbgraderWorker, shared_database_engines
 from diplomacy_course.core.release import release
 from diplomacy_course.grading import kernel_launcher, warm_kernels
-from diplomacy_course.grading.gradebook import flag_submissions, merge_submissions, record_ungradable
 from diplomacy_course.grading.kernel_client import QuickKernelManager
-from diplomacy_course.grading.preprocessors import KERNEL_DIED
 from diplomacy_course.grading.sandbox import probe
 from diplomacy_course.grading.sandbox.kernel import Limits, kernel_environment
+
+# nbgrader itself (0.6 s to import) is imported where first needed (``gradebook``, ``preprocessors``),
+# once a run has started its workers, which import it too: the two imports overlap.
 
 KERNEL_NAME = "course-grader"
 
@@ -326,6 +327,8 @@ def _graded_in(db_url: str, assignment_id: str, student: str) -> bool:
 def _record_job(run: _ClassRun, result: JobResult, *, final: bool = True) -> None:
     """Bring one finished job into the class gradebook; flag who could not be graded (only
     on the ``final`` attempt: others are graded again first)."""
+    from diplomacy_course.grading.gradebook import flag_submissions, record_ungradable
+
     class_db, student = locations.gradebook_url(run.root), result.student
 
     def notebook_in(stage: str) -> Path:
@@ -348,6 +351,8 @@ def _record_job(run: _ClassRun, result: JobResult, *, final: bool = True) -> Non
 def _reached(run: _ClassRun, job_db: str, student: str) -> bool:
     """Did the job's grading reach the class gradebook? Merge the job's copy of an SQLite
     gradebook; nbgrader wrote to a server gradebook itself."""
+    from diplomacy_course.grading.gradebook import merge_submissions
+
     class_db = locations.gradebook_url(run.root)
     if run.snapshot is not None:
         return bool(merge_submissions(job_db, class_db, run.assignment.id, [student]))
@@ -356,6 +361,8 @@ def _reached(run: _ClassRun, job_db: str, student: str) -> bool:
 
 def _kernel_died_in(notebook: Path) -> bool:
     """Did the student's own code end the kernel (CrashSafeExecute marks the cell)?"""
+    from diplomacy_course.grading.preprocessors import KERNEL_DIED
+
     if not notebook.is_file():
         return False
     try:
@@ -415,7 +422,7 @@ def _grade_class(assignment, root, students, workers, limits, warm, sandbox, on_
         # Two threads a worker: one grades a student on it while the other merges its last student.
         ThreadPoolExecutor(max_workers=2 * workers) as pool,
         _graders(root, workspace, workers) as graders,
-        shared_database_engines(),
+        shared_database_engines(),  # imports nbgrader (0.6 s) as the workers import theirs
     ):
         # Released (so the class gradebook knows the assignment and its data are in place) by one
         # nbgrader worker while the warm server imports.

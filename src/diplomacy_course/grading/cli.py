@@ -121,7 +121,6 @@ def autograde(
     """Autograde every submission in parallel, each notebook in a sandbox; manual grades survive
     re-runs. Exits with status 1 if any student could not be graded (they are named)."""
     from diplomacy_course.grading.autograde import AutogradeBusy, SandboxUnavailable, autograde_class
-    from diplomacy_course.grading.gradebook import class_scores
 
     assignment, root = _assignment(assignment_id), locations.repo_root()
     students = [s for s in locations.submitted_students(assignment.id, root) if not student or s in student]
@@ -150,6 +149,8 @@ def autograde(
         console.print(
             "[yellow]Graded WITHOUT the sandbox (--no-sandbox): trust these grades only for trusted notebooks."
         )
+    from diplomacy_course.grading.gradebook import class_scores  # after the run, which imports it
+
     ungradable = sorted(r.student for r in results if r.ungradable)
     _print_scores(class_scores(locations.gradebook_url(root), assignment_id, students), ungradable, results)
     if ungradable:
