@@ -7,6 +7,11 @@
 - ``cli``: ``course data generate`` and ``course data validate``.
 """
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the real names for type checkers; at run time, __getattr__ below
+    from diplomacy_course.data.load import TABLES, load_table
+
 __all__ = ["TABLES", "load_table"]
 
 
