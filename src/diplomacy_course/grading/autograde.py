@@ -42,6 +42,7 @@ from diplomacy_course.core.nbgrader_worker import SCRATCH_GRADEBOOK_ENV, Nbgrade
 from diplomacy_course.core.release import release
 from diplomacy_course.grading import kernel_launcher, warm_kernels
 from diplomacy_course.grading.kernel_client import QuickKernelManager
+from diplomacy_course.grading.kernel_deaths import kernel_died_in
 from diplomacy_course.grading.sandbox import probe
 from diplomacy_course.grading.sandbox.kernel import Limits, kernel_environment
 
@@ -343,7 +344,7 @@ def _record_job(run: _ClassRun, result: JobResult, *, final: bool = True) -> Non
         # No notebook is final at once; a grading that did not arrive is final only on the last attempt.
         if result.without_notebook or (result.unmerged and final):
             record_ungradable(class_db, run.assignment.id, [student])
-        result.kernel_died = result.merged and _kernel_died_in(autograded)
+        result.kernel_died = result.merged and kernel_died_in(autograded)
         if result.kernel_died:
             flag_submissions(class_db, run.assignment.id, [student])
 
@@ -357,19 +358,6 @@ def _reached(run: _ClassRun, job_db: str, student: str) -> bool:
     if run.snapshot is not None:
         return bool(merge_submissions(job_db, class_db, run.assignment.id, [student]))
     return _graded_in(class_db, run.assignment.id, student)
-
-
-def _kernel_died_in(notebook: Path) -> bool:
-    """Did the student's own code end the kernel (CrashSafeExecute marks the cell)?"""
-    from diplomacy_course.grading.preprocessors import KERNEL_DIED
-
-    if not notebook.is_file():
-        return False
-    try:
-        cells = json.loads(notebook.read_text())["cells"]
-    except (ValueError, KeyError):
-        return False
-    return any(o.get("ename") == KERNEL_DIED[0] for c in cells for o in c.get("outputs", []))
 
 
 def autograde_class(

@@ -54,13 +54,7 @@ from nbgrader.preprocessors import (
 from traitlets import Integer
 
 from diplomacy_course.grading.gradebook import rows_by_cell_name
-
-KERNEL_DIED = (
-    "KernelDied",
-    "The kernel stopped while running this cell (it exited, crashed or ran out "
-    "of memory). Cells after it were not run.",
-)
-NOT_RUN = ("NotRun", "Not run: the kernel stopped in an earlier cell.")
+from diplomacy_course.grading.kernel_deaths import KERNEL_DIED, NOT_RUN
 
 
 class NotebookGradebook(Gradebook):
