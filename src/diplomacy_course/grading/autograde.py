@@ -46,7 +46,7 @@ from diplomacy_course.grading.kernel_deaths import kernel_died_in
 from diplomacy_course.grading.sandbox import probe
 from diplomacy_course.grading.sandbox.kernel import Limits, kernel_environment
 
-# nbgrader itself (0.6 s to import) is imported where first needed (``gradebook``, ``preprocessors``),
+# nbgrader itself (0.6 s to import) is imported where first needed (``gradebook``, ``nbgrader.api``),
 # once a run has started its workers, which import it too: the two imports overlap.
 
 KERNEL_NAME = "course-grader"
