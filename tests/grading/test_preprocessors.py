@@ -16,6 +16,7 @@ from nbgrader.nbgraderformat import ValidationError
 from nbgrader.preprocessors import CheckCellMetadata, OverwriteCells, SaveAutoGrades, SaveCells
 from traitlets.config.loader import PyFileConfigLoader
 
+from diplomacy_course.grading.kernel_deaths import kernel_died_in
 from diplomacy_course.grading.preprocessors import (
     CapOutputSize,
     CheckCellMetadataOnce,
@@ -245,6 +246,20 @@ def test_marking_skips_markdown_and_keeps_earlier_outputs():
     assert [_error_names(c) for c in notebook.cells] == [[], [], ["KernelDied"], [], ["NotRun"]]
     assert notebook.cells[2].outputs[0].text == "partial\n"
     nbformat.validate(notebook)
+
+
+def test_the_grader_reads_back_the_mark_and_only_the_mark(tmp_path):
+    marked, failed = _code_notebook("a = 1", "crash()"), _code_notebook("a = 1", "b = c")
+    mark_unrun_after_crash(marked, 2)
+    failed.cells[2].outputs = [new_output("error", ename="NameError", evalue="name 'c' is not defined", traceback=[])]
+    files = {"marked": marked, "failed": failed}  # an ordinary error is not a kernel death
+    for name, notebook in files.items():
+        nbformat.write(notebook, tmp_path / f"{name}.ipynb")
+    (tmp_path / "broken.ipynb").write_text('{"cells": [ not json')
+    (tmp_path / "no-cells.ipynb").write_text("{}")
+    names = ["marked", "failed", "broken", "no-cells", "missing"]
+    found = {name: kernel_died_in(tmp_path / f"{name}.ipynb") for name in names}
+    assert found == {"marked": True, "failed": False, "broken": False, "no-cells": False, "missing": False}
 
 
 # ------------------------------------------------------------------ CapOutputSize
