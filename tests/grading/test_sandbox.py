@@ -317,6 +317,41 @@ def test_processes_it_started_are_gone_when_its_kernel_is(sandboxed):
     assert size > 0 and beacon.stat().st_size == size, "a process of the notebook outlived its kernel"
 
 
+def _pid_namespace_inits() -> dict[int, int]:
+    """Processes that are PID 1 of a namespace below this one (sandboxed kernels), with their parents."""
+    found = {}
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/status") as file:
+                status = dict(line.split(":\t", 1) for line in file.read().splitlines())
+        except (OSError, ValueError):
+            continue  # not a process, or gone meanwhile
+        pids = status.get("NSpid", "").split()
+        if len(pids) > 1 and pids[-1] == "1" and status["State"][0] != "Z":
+            found[int(entry)] = int(status["PPid"])
+    return found
+
+
+def test_a_kernel_ends_when_its_supervisor_is_killed(sandboxed):
+    """The supervisor outside the sandbox ends the kernel when its notebook is done; if the
+    supervisor itself is killed, the kernel must not live on unwatched (and without its wall-clock cap)."""
+    before = _pid_namespace_inits().items()
+    manager = sandboxed.start_kernel()
+    try:
+        deadline = time.monotonic() + 30  # the launcher asks for the kernel after start_kernel returns
+        while not (started := _pid_namespace_inits().items() - before) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        (kernel, supervisor), *others = started
+        assert not others, "one kernel was asked for"
+        os.kill(supervisor, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while kernel in _pid_namespace_inits() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert kernel not in _pid_namespace_inits(), "the kernel outlived its supervisor"
+    finally:
+        manager.shutdown_kernel(now=True)
+
+
 def test_the_wall_clock_cap_ends_a_sleeping_notebook(tmp_path):
     lab = KernelLab(tmp_path, "warm", wall_seconds=3).setup()
     try:

@@ -136,10 +136,16 @@ class KernelLab:
         """Run a notebook_client's notebook in a fresh kernel with the grader's environment."""
         return client.execute(env=self.environment(), stderr=log)
 
-    def run(self, code: str, timeout: float = 60) -> Outcome:
-        """Run code in a fresh kernel in the submission folder; the kernel is shut down after."""
+    def start_kernel(self) -> KernelManager:
+        """A fresh kernel in the submission folder, started as nbgrader starts one; the caller
+        shuts it down."""
         manager = KernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=self.kernel_specs())
         self._start(manager)
+        return manager
+
+    def run(self, code: str, timeout: float = 60) -> Outcome:
+        """Run code in a fresh kernel in the submission folder; the kernel is shut down after."""
+        manager = self.start_kernel()
         client = manager.client()
         client.start_channels()
         try:

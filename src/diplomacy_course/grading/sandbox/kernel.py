@@ -247,6 +247,10 @@ def confine(request: KernelRequest, scratch: str, kernel_uid: int) -> None:
         _become_unprivileged_uid(kernel_uid, last_cap)
     else:
         linux.keep_only_capabilities((), last_cap)  # all of them were only ours in our user namespace
+    # A change of uid clears the parent-death signal (_become_kernel's): without it, a kernel whose
+    # supervisor was killed would live on unwatched. A supervisor that died before this line is
+    # caught when the kernel reports ready to it (the pipe is broken).
+    linux.prctl(linux.PR_SET_PDEATHSIG, signal.SIGKILL)
     apply_limits(request.limits)
     linux.prctl(linux.PR_SET_NO_NEW_PRIVS, 1)
     os.chdir(request.workdir)
