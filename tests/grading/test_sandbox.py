@@ -13,10 +13,12 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 
 import pytest
 
+from diplomacy_course.grading.sandbox.kernel import KERNEL_LOG_BYTES
 from tests.support.kernels import GRADER_TOKEN, SECRET, KernelLab
 
 MODES = ("warm", "cold", "plain")
@@ -142,6 +144,26 @@ def test_writing_a_gradebook_with_sqlite_fails(lab):
     )
     _verdict(lab, output)
     gradebook.unlink(missing_ok=True)
+
+
+def test_what_it_writes_in_its_folder_never_reaches_the_folder_on_disk(lab):
+    """Its folder is a throwaway copy: the notebook sees its own changes, the grader's disk does not."""
+    original = (lab.workdir / "data.csv").read_text()
+    try:
+        output = _attack(
+            lab,
+            """
+            open('left-behind.txt', 'w').write('x')
+            open('data.csv', 'w').write('tampered')
+            print('it reads back:', open('data.csv').read())
+        """,
+        )
+        assert "it reads back: tampered" in output, output
+        on_disk = (lab.workdir / "data.csv").read_text(), (lab.workdir / "left-behind.txt").exists()
+        assert on_disk == (("tampered", True) if lab.mode == "plain" else (original, False)), on_disk
+    finally:
+        (lab.workdir / "data.csv").write_text(original)
+        (lab.workdir / "left-behind.txt").unlink(missing_ok=True)
 
 
 # --- 2. network -------------------------------------------------------------------------------
@@ -291,30 +313,132 @@ def test_a_fork_bomb_stops_at_the_cap(sandboxed):
     assert int(words[2]) < 128, outcome
 
 
+@pytest.fixture(scope="module", params=MODES)
+def small_disk(request, tmp_path_factory):
+    """Each mode, with notebooks that may write 16 MB in all."""
+    world = KernelLab(tmp_path_factory.mktemp(f"disk-{request.param}"), request.param, disk_mb=16).setup()
+    request.addfinalizer(world.close)
+    return world
+
+
+def test_a_notebook_cannot_fill_the_disk(small_disk):
+    """Many files, each far below the file-size limit, in its folder with Python and in its
+    temporary folder with libc: together they stop at the notebook's 16 MB."""
+    output = _attack(
+        small_disk,
+        LIBC
+        + """
+        import os, tempfile
+        written, chunk = 0, b'x' * 2**20
+        try:
+            for n in range(24):
+                with open(f'fill-{n}', 'wb') as file:
+                    file.write(chunk)
+                written += 1
+        except OSError as error:
+            print('its folder refused', error.errno)
+        temporary = tempfile.gettempdir().encode()
+        for n in range(24):
+            fd = libc.open(temporary + b'/fill-%d' % n, os.O_WRONLY | os.O_CREAT, 0o600)
+            if fd < 0 or libc.posix_fallocate(fd, 0, 2**20) != 0:  # 0, or the error number
+                print('its temporary folder refused')
+                break
+            libc.close(fd)
+            written += 1
+        print('megabytes written:', written)
+        if written >= 32:
+            print('REACHED')
+        for folder in (b'.', temporary):
+            for n in range(24):
+                try:
+                    os.remove(folder + b'/fill-%d' % n)
+                except OSError:
+                    pass
+    """,
+    )
+    _verdict(small_disk, output)
+
+
+def test_a_notebook_cannot_fill_the_disk_through_its_kernels_own_output(lab):
+    """A kernel's own stdout and stderr (where start-up errors go) end up in the grader's log
+    folder; ipykernel keeps a descriptor of each, which student code can write to directly."""
+    logs = lab.base / "logs"
+
+    def logged() -> int:
+        return sum(file.stat().st_size for file in logs.iterdir())
+
+    before = logged()
+    _attack(
+        lab,
+        LIBC
+        + """
+        import os, sys
+        fd = getattr(sys.stderr, '_original_stdstream_copy', 2)  # fd 2 itself where ipykernel leaves it
+        for _ in range(4):
+            os.write(fd, b'x' * 2**20)
+            libc.write(fd, b'y' * 2**20, 2**20)
+    """,
+    )
+    grown = logged() - before
+    if lab.mode == "plain":
+        assert grown >= 8 * 2**20, f"the attack does not work even without a sandbox: {grown} bytes"
+    else:
+        assert grown <= KERNEL_LOG_BYTES, f"{grown} bytes reached the log folder"
+
+
 def test_a_memory_hog_gets_memory_error(sandboxed):
     outcome = sandboxed.run("hog = [bytearray(256 * 2**20) for _ in range(64)]")
     assert outcome.error == "MemoryError", outcome
 
 
+def _processes_named(name: str) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/comm") as file:
+                if file.read().strip() == name:
+                    found.append(int(entry))
+        except (OSError, ValueError):
+            continue  # not a process, or gone meanwhile
+    return found
+
+
 def test_processes_it_started_are_gone_when_its_kernel_is(sandboxed):
-    beacon = sandboxed.workdir / "beacon"
-    sandboxed.run(
-        textwrap.dedent(f"""
-        import os, time
-        if os.fork() == 0:
-            os.setsid()
+    """A daemon the notebook starts (its own session, its parent gone) is seen running while the
+    kernel runs, by its process name, and is gone once the kernel is."""
+    name = f"daemon-{sandboxed.mode[0]}{os.getpid() % 100000}"  # a process name holds 15 characters at most
+    seen, done = threading.Event(), threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            if _processes_named(name):
+                seen.set()
+            time.sleep(0.05)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        sandboxed.run(
+            textwrap.dedent(f"""
+            import ctypes, os, time
             if os.fork() == 0:
-                while True:
-                    open({str(beacon)!r}, 'a').write('.')
-                    time.sleep(0.1)
-            os._exit(0)
-        time.sleep(0.5)
-    """)
-    )
-    time.sleep(0.5)
-    size = beacon.stat().st_size
-    time.sleep(1)
-    assert size > 0 and beacon.stat().st_size == size, "a process of the notebook outlived its kernel"
+                os.setsid()
+                if os.fork() == 0:
+                    ctypes.CDLL(None).prctl(15, {name.encode()!r}, 0, 0, 0)  # PR_SET_NAME
+                    while True:
+                        time.sleep(0.1)
+                os._exit(0)
+            time.sleep(1)
+        """)
+        )
+    finally:
+        done.set()
+        watcher.join()
+    assert seen.is_set(), "the notebook's daemon never ran"
+    deadline = time.monotonic() + 5
+    while _processes_named(name) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _processes_named(name), "a process of the notebook outlived its kernel"
 
 
 def _pid_namespace_inits() -> dict[int, int]:

@@ -1,7 +1,7 @@
 """Honest refusal: on a machine without what the sandbox needs, autograde grades nobody and says
 what is missing, how to get it, and that --no-sandbox exists (and is unsafe).
 
-A machine without Landlock or user namespaces is made here with a seccomp filter that answers
+A machine without Landlock, user namespaces or mounts is made here with a seccomp filter that answers
 those system calls as such a kernel does (ENOSYS, EPERM), so the refusal is the real code path.
 """
 
@@ -19,6 +19,7 @@ from tests.support.variants import read
 WITHOUT = {
     "landlock": "rules.add_rule(seccomp.ERRNO(errno.ENOSYS), 'landlock_create_ruleset')",
     "namespaces": "rules.add_rule(seccomp.ERRNO(errno.EPERM), 'unshare')",
+    "mounts": "rules.add_rule(seccomp.ERRNO(errno.EPERM), 'mount')",
     "nothing": "pass",
 }
 
@@ -43,12 +44,19 @@ def test_the_probe_passes_on_this_machine():
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-@pytest.mark.parametrize(("missing", "named"), [("landlock", "Landlock ABI 0"), ("namespaces", "namespaces")])
-def test_the_probe_names_what_is_missing_and_how_to_get_it(missing, named):
+@pytest.mark.parametrize(
+    ("missing", "named", "advice"),
+    [
+        ("landlock", "Landlock ABI 0", "6.12"),
+        ("namespaces", "namespaces", "user.max_user_namespaces"),
+        ("mounts", "mounts: [Errno 1]", "overlayfs"),
+    ],
+)
+def test_the_probe_names_what_is_missing_and_how_to_get_it(missing, named, advice):
     done = _on_a_machine_without(missing, PROBE)
     assert done.returncode == 1
     assert named in done.stdout
-    assert ("6.12" in done.stdout) or ("user.max_user_namespaces" in done.stdout), done.stdout
+    assert advice in done.stdout, done.stdout
 
 
 @pytest.mark.slow

@@ -25,7 +25,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 from diplomacy_course.grading import kernel_launcher, warm_kernels
 from diplomacy_course.grading.autograde import KERNEL_NAME, KERNEL_SHUTDOWN, install_grader_kernel
 from diplomacy_course.grading.kernel_client import QuickKernelManager
-from diplomacy_course.grading.sandbox.kernel import kernel_environment
+from diplomacy_course.grading.sandbox.kernel import Limits, kernel_environment
 
 SECRET = "hidden-test-answer-42"
 GRADER_TOKEN = "grader-token-do-not-leak"
@@ -44,6 +44,7 @@ class KernelLab:
     base: Path
     mode: str  # "warm", "cold" or "plain" (no sandbox: the control)
     wall_seconds: int = 60
+    disk_mb: int = Limits.disk_mb
     sandbox: bool = True  # False: the course's kernel as with autograde --no-sandbox
     server: subprocess.Popen | None = None
     address: str | None = None
@@ -107,6 +108,7 @@ class KernelLab:
             kernel_launcher.MPLCONFIG_ENV: str(self.base / "mplconfig"),
             kernel_launcher.LOG_ENV: str(self.base / "logs"),
             kernel_launcher.WALL_ENV: str(self.wall_seconds),
+            kernel_launcher.DISK_ENV: str(self.disk_mb),
             kernel_launcher.SANDBOX_ENV: "on" if self.sandbox else "off",
         }
         if self.address:

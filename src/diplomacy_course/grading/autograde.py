@@ -185,11 +185,12 @@ def _build_font_cache(workspace: Path) -> None:
     subprocess.run([sys.executable, "-c", "import matplotlib.pyplot"], env=env, check=True)
 
 
-def check_sandbox(sandbox: bool) -> None:
-    """Refuse to grade when the sandbox was asked for and cannot work here."""
+def check_sandbox(sandbox: bool, grading_folder: Path | None = None) -> None:
+    """Refuse to grade when the sandbox was asked for and cannot work here (with notebooks in
+    ``grading_folder``)."""
     if not sandbox:
         return
-    found = probe.problems()
+    found = probe.problems(str(grading_folder) if grading_folder else None)
     if found:
         raise SandboxUnavailable(
             "The grading sandbox cannot run on this machine:\n- "
@@ -265,6 +266,7 @@ class _ClassRun:
             "JUPYTER_PATH": str(self.workspace / "jupyter"),
             kernel_launcher.MEMORY_ENV: str(self.limits.memory_mb),
             kernel_launcher.WALL_ENV: str(self.limits.wall_seconds),
+            kernel_launcher.DISK_ENV: str(self.limits.disk_mb),
             kernel_launcher.SCRATCH_ENV: str(self.workspace / "scratch"),
             kernel_launcher.MPLCONFIG_ENV: str(_mpl_config(self.workspace)),
             kernel_launcher.LOG_ENV: str(self.workspace / "kernel-logs"),
@@ -391,7 +393,7 @@ def autograde_class(
             f"No submissions for {assignment.id} in {locations.grading_dir(root) / 'submitted'}: "
             f"collect them first (`./course collect {assignment.id}` or `./course zip-collect`)."
         )
-    check_sandbox(sandbox)
+    check_sandbox(sandbox, locations.grading_dir(root))
     with only_run_of(assignment, root):
         return _grade_class(assignment, root, students, workers, limits or Limits(), warm, sandbox, on_student_done)
 

@@ -109,6 +109,9 @@ def autograde(
     workers: int = typer.Option(0, help="Parallel workers (0: one per core this process may use)."),
     memory_mb: int = typer.Option(Limits.memory_mb, help="Memory a notebook may write to (RLIMIT_DATA), in MB."),
     wall_seconds: int = typer.Option(Limits.wall_seconds, help="Time a whole notebook may take, in seconds."),
+    disk_mb: int = typer.Option(
+        Limits.disk_mb, help="What a notebook may write to its folder and temporary folder, in MB (held in memory)."
+    ),
     cold: bool = typer.Option(False, help="Start every kernel from scratch (no warm fork server)."),
     student: list[str] = typer.Option(None, "--student", help="Grade only this student (repeatable), e.g. a late one."),
     no_sandbox: bool = typer.Option(
@@ -131,7 +134,7 @@ def autograde(
                 assignment,
                 root,
                 workers=workers or None,
-                limits=Limits(memory_mb=memory_mb, wall_seconds=wall_seconds),
+                limits=Limits(memory_mb=memory_mb, wall_seconds=wall_seconds, disk_mb=disk_mb),
                 warm=not cold,
                 sandbox=not no_sandbox,
                 only=student or None,

@@ -29,11 +29,12 @@ if TYPE_CHECKING:
 SOCKET_ENV = "COURSE_WARM_KERNEL_SOCKET"  # the server's abstract socket name
 MEMORY_ENV = "COURSE_GRADER_MEMORY_MB"
 WALL_ENV = "COURSE_GRADER_WALL_SECONDS"
+DISK_ENV = "COURSE_GRADER_DISK_MB"  # all a notebook may write to its folder and temporary folder
 SCRATCH_ENV = "COURSE_GRADER_SCRATCH"  # where kernels' private temporary folders go
 MPLCONFIG_ENV = "COURSE_GRADER_MPLCONFIG"  # matplotlib's configuration folder, read-only for kernels
 SANDBOX_ENV = "COURSE_GRADER_SANDBOX"  # "off" only with autograde --no-sandbox
 LOG_ENV = "COURSE_GRADER_LOGS"  # a folder for the kernels' own output (start-up errors)
-KERNEL_SETTINGS = (MEMORY_ENV, WALL_ENV, SCRATCH_ENV, MPLCONFIG_ENV, SANDBOX_ENV, LOG_ENV)
+KERNEL_SETTINGS = (MEMORY_ENV, WALL_ENV, DISK_ENV, SCRATCH_ENV, MPLCONFIG_ENV, SANDBOX_ENV, LOG_ENV)
 FULL_LAUNCHER = "diplomacy_course.grading.warm_kernels"  # also the warm server's module
 
 

@@ -28,6 +28,7 @@ from functools import partial
 
 from diplomacy_course.grading import kernel_launcher
 from diplomacy_course.grading.kernel_launcher import (
+    DISK_ENV,
     LOG_ENV,
     MEMORY_ENV,
     MPLCONFIG_ENV,
@@ -220,6 +221,7 @@ def request_from_launcher(message: dict) -> KernelRequest:
         limits=Limits(
             memory_mb=int(settings.get(MEMORY_ENV, defaults.memory_mb)),
             wall_seconds=int(settings.get(WALL_ENV, defaults.wall_seconds)),
+            disk_mb=int(settings.get(DISK_ENV, defaults.disk_mb)),
         ),
         sandbox=settings.get(SANDBOX_ENV) != "off",
         log_folder=settings.get(LOG_ENV) or None,

@@ -8,16 +8,19 @@ any student code, the kernel process
   only the right to read and write past file modes, inside what Landlock allows), or the
   grader's uid with no capabilities in its own user namespace otherwise;
 - takes resource limits: writable memory, processes, CPU time, file size, no core dumps;
+- gets its submission folder and a private temporary folder as throwaway copies, in a mount
+  namespace of its own: whatever it writes to them lands in a size-limited tmpfs that is gone
+  with the kernel, so a notebook can neither fill the grader's disk nor leave files behind;
 - is fenced in by Landlock: it may read the Python environment, system libraries and its own
-  connection file, read and write its submission folder and a private temporary folder, and
-  nothing else; it may bind only its own five TCP ports and connect to none; it may not signal,
+  connection file, read and write those two folders, and nothing else; it may bind only its own
+  five TCP ports and connect to none; it may not signal,
   or reach the abstract unix sockets of, any process outside its sandbox (ptrace and
   /proc/<pid> of such processes are refused by Landlock too);
 - loads a seccomp filter (``syscalls``) and keeps a short allow-list of environment variables.
 
 The supervisor stays outside: it reports the kernel's pid (or why it could not start) to the
 launcher that jupyter_client started, kills the kernel at the wall-clock limit or when the
-launcher goes, and removes the private folder. The kernel is PID 1 of its namespace, so when it
+launcher goes, and removes the private folder's mount point. The kernel is PID 1 of its namespace, so when it
 ends every process it started ends with it.
 """
 
@@ -40,6 +43,7 @@ from dataclasses import dataclass, field
 from diplomacy_course.grading.sandbox import landlock, linux
 
 ROOT_KERNEL_UID_BASE = 2_000_000_000  # kernel uid = base + the supervisor's pid: unique while it runs
+KERNEL_LOG_BYTES = 1 << 20  # what is kept of a kernel's own output; the rest is read and dropped
 SYSTEM_FOLDERS = ("/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc/alternatives", "/etc/ssl/certs")
 SYSTEM_FILES = (
     "/etc/localtime",
@@ -61,6 +65,9 @@ class Limits:
     cpu_seconds: int = 600
     wall_seconds: int = 900  # the whole notebook
     file_mb: int = 256  # largest file it may write
+    # All it may write, to its folder and its temporary folder together: a tmpfs of this size
+    # (memory, not disk), dropped with the kernel.
+    disk_mb: int = 512
 
 
 @dataclass
@@ -144,24 +151,26 @@ def supervise(request: KernelRequest, report: Callable[[dict], None], run_kernel
     launcher = os.pidfd_open(request.launcher_pid)
     scratch = tempfile.mkdtemp(prefix="kernel-", dir=request.scratch_root)
     ready_read, ready_write = os.pipe()
+    output_read, output_write = os.pipe()  # the kernel's stdout and stderr, for its log
     try:
         if request.sandbox:
             _enter_namespaces()
         kernel_uid = ROOT_KERNEL_UID_BASE + os.getpid()
-        if request.sandbox and os.geteuid() == 0:
-            os.chown(scratch, kernel_uid, kernel_uid)  # the kernel's own, as programs expect a home to be
         kernel = os.fork()
         if kernel == 0:
             os.close(ready_read)
-            _become_kernel(request, scratch, ready_write, run_kernel, kernel_uid)
+            _become_kernel(request, scratch, ready_write, output_write, run_kernel, kernel_uid)
         os.close(ready_write)
+        os.close(output_write)
+        log = _KernelLog(output_read, request.log_folder, kernel)
         problem = _read_all(ready_read)
         if problem != "ok":
             os.waitpid(kernel, 0)
+            log.drain()
             report({"error": problem or "the kernel process ended while entering its sandbox"})
             return 1
         report({"pid": kernel})
-        return _watch(kernel, launcher, request.limits.wall_seconds)
+        return _watch(kernel, launcher, request.limits.wall_seconds, log)
     except Exception as error:  # noqa: BLE001 (the launcher must hear why, whatever it was)
         report({"error": f"{type(error).__name__}: {error}"})
         return 1
@@ -188,33 +197,69 @@ def _read_all(fd: int) -> str:
     return b"".join(chunks).decode(errors="replace").strip()
 
 
-def _watch(kernel: int, launcher: int, wall_seconds: int) -> int:
-    """Wait for the kernel; kill it (and with it its whole PID namespace) at the wall-clock limit
-    or as soon as the launcher that jupyter_client holds has gone."""
+def _watch(kernel: int, launcher: int, wall_seconds: int, log: _KernelLog) -> int:
+    """Wait for the kernel, keeping its output in its log; kill it (and with it its whole PID
+    namespace) at the wall-clock limit or as soon as the launcher that jupyter_client holds has gone."""
     kernel_fd = os.pidfd_open(kernel)
     deadline = time.monotonic() + wall_seconds
     while True:
         remaining = deadline - time.monotonic()
+        watched = [kernel_fd, launcher, log.pipe] if log.open else [kernel_fd, launcher]
         try:
-            ready, _, _ = select.select([kernel_fd, launcher], [], [], max(remaining, 0))
+            ready, _, _ = select.select(watched, [], [], max(remaining, 0))
         except InterruptedError:
             continue
         if kernel_fd in ready:
             break
+        if log.pipe in ready:
+            log.take()
+            continue
         signal.pidfd_send_signal(kernel_fd, signal.SIGKILL)  # launcher gone, or out of time
         break
     _, status = os.waitpid(kernel, 0)
+    log.drain()
     return os.waitstatus_to_exitcode(status)
+
+
+class _KernelLog:
+    """The kernel's own standard output and error (start-up errors, mostly), read from a pipe:
+    the first KERNEL_LOG_BYTES go to its file in the log folder, the rest is dropped, so that a
+    notebook cannot fill the grader's disk through it."""
+
+    def __init__(self, pipe: int, folder: str | None, kernel: int):
+        self.pipe, self.open = pipe, True
+        self.path = os.path.join(folder, f"kernel-{kernel}.log") if folder else None
+        self.room = KERNEL_LOG_BYTES if folder else 0
+        if self.path:
+            open(self.path, "ab").close()  # one for every kernel started, even a silent one
+
+    def take(self) -> None:
+        """Read what is there (the caller knows something is)."""
+        data = os.read(self.pipe, 65536)
+        self.open = bool(data)
+        if data and self.path and self.room > 0:
+            with open(self.path, "ab") as file:
+                file.write(data[: self.room])
+            self.room -= len(data)
+
+    def drain(self) -> None:
+        """Read what is left, without waiting for writers that may live on (without a sandbox,
+        a process the notebook started can outlive its kernel)."""
+        os.set_blocking(self.pipe, False)
+        with contextlib.suppress(BlockingIOError):
+            while self.open:
+                self.take()
+        os.close(self.pipe)
 
 
 # --- the kernel process (inside) -----------------------------------------------------------------
 
 
 def _become_kernel(
-    request: KernelRequest, scratch: str, ready: int, run_kernel: Callable[[], None], kernel_uid: int
+    request: KernelRequest, scratch: str, ready: int, output: int, run_kernel: Callable[[], None], kernel_uid: int
 ) -> None:
     try:
-        _redirect_and_close_inherited(request.log_folder, keep=ready)
+        _redirect_and_close_inherited(output, keep=ready)
         signal.signal(signal.SIGINT, signal.default_int_handler)  # interrupts are for the kernel
         linux.prctl(linux.PR_SET_PDEATHSIG, signal.SIGKILL)
         if request.sandbox:
@@ -239,11 +284,13 @@ def confine(request: KernelRequest, scratch: str, kernel_uid: int) -> None:
     """Everything that fences this process in, in the order the kernel requires."""
     from diplomacy_course.grading.sandbox import syscalls
 
+    root_grader = os.geteuid() == 0
+    throwaway_folders(request.workdir, scratch, request.limits.disk_mb, owner=kernel_uid if root_grader else None)
     ports = kernel_ports(request.connection_file())
-    rules = _landlock_rules(request, scratch, ports)
+    rules = _landlock_rules(request, scratch, ports)  # after the mounts: Landlock rules follow the folders seen
     last_cap = linux.last_capability()
     os.setsid()
-    if os.geteuid() == 0:
+    if root_grader:
         _become_unprivileged_uid(kernel_uid, last_cap)
     else:
         linux.keep_only_capabilities((), last_cap)  # all of them were only ours in our user namespace
@@ -257,6 +304,38 @@ def confine(request: KernelRequest, scratch: str, kernel_uid: int) -> None:
     _replace_environment(kernel_environment(scratch, request.mpl_config))
     rules.restrict_self()
     syscalls.install()
+
+
+def throwaway_folders(workdir: str, scratch: str, disk_mb: int, owner: int | None = None) -> None:
+    """Make ``workdir`` and ``scratch`` throwaway copies for this process and its children, in a
+    mount namespace of their own: ``workdir`` shows what is on disk, but what is written to either
+    goes to one tmpfs of ``disk_mb`` megabytes (ENOSPC past it), which is gone when they are.
+    ``owner`` is given the temporary folder (a root grader's kernel uid, as programs expect a home
+    of their own)."""
+    linux.unshare(linux.CLONE_NEWNS)
+    linux.mount(None, "/", None, linux.MS_REC | linux.MS_PRIVATE)  # nothing mounted here shows outside
+    fenced = linux.MS_NOSUID | linux.MS_NODEV
+    linux.mount("tmpfs", scratch, "tmpfs", fenced, f"size={disk_mb}m,mode=0700")
+    upper, work, temporary = (os.path.join(scratch, name) for name in ("upper", "work", "temporary"))
+    for folder in (upper, work, temporary):
+        os.mkdir(folder, 0o700)
+    # Folders named by descriptor: overlayfs options cannot carry a path with a comma or colon.
+    with _folder_handles(workdir, upper, work) as (lower, upper_fd, work_fd):
+        layers = f"lowerdir=/proc/self/fd/{lower},upperdir=/proc/self/fd/{upper_fd},workdir=/proc/self/fd/{work_fd}"
+        linux.mount("overlay", workdir, "overlay", fenced, layers)
+    linux.mount(temporary, scratch, None, linux.MS_BIND)  # hides the overlay's own two folders
+    if owner is not None:
+        os.chown(scratch, owner, owner)
+
+
+@contextlib.contextmanager
+def _folder_handles(*folders: str):
+    handles = [os.open(folder, os.O_PATH | os.O_DIRECTORY) for folder in folders]
+    try:
+        yield handles
+    finally:
+        for handle in handles:
+            os.close(handle)
 
 
 def _landlock_rules(request: KernelRequest, scratch: str, ports: list[int]) -> landlock.Ruleset:
@@ -304,17 +383,12 @@ def _replace_environment(env: dict[str, str]) -> None:
     os.environ.update(env)
 
 
-def _redirect_and_close_inherited(log_folder: str | None, keep: int) -> None:
-    """Standard output and error to the kernel's log (or nowhere), and no descriptor of the
-    grader's left open."""
+def _redirect_and_close_inherited(output: int, keep: int) -> None:
+    """Standard output and error to the supervisor (which keeps their start in the kernel's log),
+    and no descriptor of the grader's left open."""
     devnull = os.open(os.devnull, os.O_RDWR)
     os.dup2(devnull, 0)
-    log = devnull
-    if log_folder:
-        log = os.open(
-            os.path.join(log_folder, f"kernel-{os.getpid()}.log"), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600
-        )
     for fd in (1, 2):
-        os.dup2(log, fd)
+        os.dup2(output, fd)
     os.closerange(3, keep)
     os.closerange(keep + 1, 65536)

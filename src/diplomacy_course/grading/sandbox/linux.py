@@ -11,6 +11,12 @@ CLONE_NEWIPC = 0x08000000
 CLONE_NEWUSER = 0x10000000
 CLONE_NEWPID = 0x20000000
 
+MS_NOSUID = 0x2
+MS_NODEV = 0x4
+MS_BIND = 0x1000
+MS_REC = 0x4000
+MS_PRIVATE = 0x40000
+
 PR_SET_PDEATHSIG = 1
 PR_SET_KEEPCAPS = 8
 PR_CAPBSET_DROP = 24
@@ -35,6 +41,16 @@ def _check(result: int, what: str) -> int:
 
 def unshare(flags: int) -> None:
     _check(_libc.unshare(ctypes.c_int(flags)), "unshare")
+
+
+def mount(source: str | None, target: str, fstype: str | None, flags: int, options: str | None = None) -> None:
+    """mount(2): ``source`` on ``target`` (or, with MS_PRIVATE and no source, a change of propagation)."""
+
+    def text(value: str | None) -> bytes | None:
+        return os.fsencode(value) if value is not None else None
+
+    result = _libc.mount(text(source), text(target), text(fstype), ctypes.c_ulong(flags), text(options))
+    _check(result, f"mount {fstype or source or ''} on {target}")
 
 
 def prctl(option: int, arg2: int = 0) -> None:

@@ -7,7 +7,9 @@ the instructor asks for ``--no-sandbox`` (unsafe) explicitly.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 import traceback
 
 from diplomacy_course.grading.sandbox import landlock
@@ -23,11 +25,17 @@ ADVICE = {
         "kernel.apparmor_restrict_unprivileged_userns=0; in a container or Kubernetes pod, allow "
         "unshare, e.g. seccomp profile Unconfined or a user-namespaced pod) — or run the grader as root"
     ),
+    "mounts": (
+        "tmpfs and overlayfs mounts in a mount namespace of the kernel's own (Linux 5.11+ for a grader that "
+        "is not root; in a container or Kubernetes pod, a seccomp profile or user-namespaced pod that allows "
+        "mount, as for unshare), with the grading folder on a file system overlayfs can read (ext4, xfs, btrfs, NFS)"
+    ),
 }
 
 
-def problems() -> list[str]:
-    """What keeps the sandbox from working here, as sentences an instructor can act on."""
+def problems(folder: str | None = None) -> list[str]:
+    """What keeps the sandbox from working here, as sentences an instructor can act on. ``folder``:
+    where notebooks will be graded (its file system must take the kernels' throwaway copies)."""
     if not sys.platform.startswith("linux") or not hasattr(os, "pidfd_open"):
         return ["the grading sandbox needs Linux 6.12 or newer (pidfd, namespaces, Landlock, seccomp)"]
     found = []
@@ -39,16 +47,27 @@ def problems() -> list[str]:
     except (ImportError, OSError) as error:
         found.append(f"seccomp unavailable ({error}); needs {ADVICE['seccomp']}")
     if not found:
-        failure = _trial()
+        failure = _trial(folder)
         if failure:
             found.append(failure)
     return found
 
 
-def _trial() -> str | None:
+def _trial(folder: str | None) -> str | None:
     """Enter the namespaces and every fence in a throw-away process; say what failed, if anything."""
+    trial_folder = tempfile.mkdtemp(prefix=".sandbox-probe-", dir=folder)
+    try:
+        return _trial_in(trial_folder)
+    finally:
+        shutil.rmtree(trial_folder, ignore_errors=True)
+
+
+def _trial_in(trial_folder: str) -> str | None:
     from diplomacy_course.grading.sandbox import kernel, linux, syscalls
 
+    workdir, scratch = os.path.join(trial_folder, "submission"), os.path.join(trial_folder, "scratch")
+    os.mkdir(workdir)
+    os.mkdir(scratch)
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:
@@ -56,6 +75,8 @@ def _trial() -> str | None:
         stage = "namespaces"
         try:
             kernel._enter_namespaces()
+            stage = "mounts"
+            kernel.throwaway_folders(workdir, scratch, disk_mb=1)
             stage = "the sandboxed process"
             inner = os.fork()
             if inner == 0:
@@ -68,7 +89,7 @@ def _trial() -> str | None:
                 raise RuntimeError("Landlock or seccomp could not be applied")
             os._exit(0)
         except BaseException as error:  # noqa: BLE001 (reported through the pipe)
-            advice = ADVICE["namespaces"] if stage == "namespaces" else ADVICE["landlock"]
+            advice = ADVICE.get(stage, ADVICE["landlock"])
             message = f"{stage}: {error}; needs {advice}\n{traceback.format_exc(limit=1)}"
             os.write(write_end, message.encode())
             os._exit(1)
