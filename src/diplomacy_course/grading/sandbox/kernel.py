@@ -19,9 +19,9 @@ any student code, the kernel process
 - loads a seccomp filter (``syscalls``) and keeps a short allow-list of environment variables.
 
 The supervisor stays outside: it reports the kernel's pid (or why it could not start) to the
-launcher that jupyter_client started, kills the kernel at the wall-clock limit or when the
-launcher goes, and removes the private folder's mount point. The kernel is PID 1 of its namespace, so when it
-ends every process it started ends with it.
+launcher that jupyter_client started, keeps the start of the kernel's own output in its log,
+kills the kernel at the wall-clock limit or when the launcher goes, and removes the private
+folder. The kernel is PID 1 of its namespace, so when it ends every process it started ends with it.
 """
 
 from __future__ import annotations
@@ -330,6 +330,7 @@ def throwaway_folders(workdir: str, scratch: str, disk_mb: int, owner: int | Non
 
 @contextlib.contextmanager
 def _folder_handles(*folders: str):
+    """Descriptors of these folders (O_PATH: they only name them), closed afterwards."""
     handles = [os.open(folder, os.O_PATH | os.O_DIRECTORY) for folder in folders]
     try:
         yield handles
