@@ -83,6 +83,14 @@ def test_outside_files_were_not_copied_in(graded_class):
     assert not (folder / "stolen.ipynb").exists()
 
 
+def test_a_notebook_that_tried_to_fill_the_disk_left_nothing_behind(graded_class):
+    root, assignment, _, cases = graded_class
+    number = [c.name for c in cases].index("fills_the_disk")
+    folder = root / "grading" / "autograded" / f"{number:02d}-fills_the_disk" / assignment.id
+    assert (folder / assignment.notebook).is_file()
+    assert not list(folder.glob("fill-*")), "the notebook's files reached the grader's disk"
+
+
 def test_gigantic_output_is_cut_down(graded_class):
     root, assignment, _, cases = graded_class
     number = [c.name for c in cases].index("gigantic_output")

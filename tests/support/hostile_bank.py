@@ -51,6 +51,14 @@ READS_HIDDEN_TESTS_WITH_LIBC = (
     "    print(line.value.decode(errors='replace'), end='')\n"
 )
 PRINTS_THE_ENVIRONMENT = "import os\nprint(dict(os.environ))\n"
+FILLS_THE_DISK = (
+    "try:\n"
+    "    for n in range(16):  # 1 GB, in files of 64 MB (each below the file-size limit)\n"
+    "        with open(f'fill-{n}', 'wb') as file:\n"
+    "            file.write(b'x' * 2**26)\n"
+    "except OSError:\n"
+    "    pass\n"
+)
 
 
 @dataclass
@@ -168,6 +176,11 @@ def bank(assignment_id: str, notebook_name: str) -> list[Case]:
         Case(
             "prints_the_environment",
             lambda nb, qs: same(_edit_answer(nb, _first(qs), PRINTS_THE_ENVIRONMENT)),
+            lambda qs: [],
+        ),
+        Case(  # in its sandbox the notebook writes to a throwaway copy of its folder, 512 MB at most
+            "fills_the_disk",
+            lambda nb, qs: same(_edit_answer(nb, _first(qs), suffix="\n" + FILLS_THE_DISK)),
             lambda qs: [],
         ),
         Case(
