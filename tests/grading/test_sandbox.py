@@ -403,6 +403,53 @@ def _processes_named(name: str) -> list[int]:
     return found
 
 
+def test_shared_memory_cannot_get_past_the_memory_limit(sandboxed):
+    """The memory limit (RLIMIT_DATA) counts private memory only. Shared anonymous mappings (also
+    through /dev/zero), memfd files and System V shared memory would each let a notebook take 2 GB
+    past its 1.5 GB, and as much more as the machine has."""
+    output = _attack(
+        sandboxed,
+        LIBC
+        + """
+        import mmap, os
+        size = 2 * 2**30
+        try:
+            block = mmap.mmap(-1, size)  # MAP_SHARED | MAP_ANONYMOUS
+            for offset in range(0, size, 4096):
+                block[offset] = 1
+            print('REACHED by a shared mapping')
+        except OSError as error:
+            print('shared mapping refused', error.errno)
+        try:
+            zeros = mmap.mmap(os.open('/dev/zero', os.O_RDWR), size)  # MAP_SHARED of /dev/zero
+            for offset in range(0, size, 4096):
+                zeros[offset] = 1
+            print('REACHED by a shared mapping of /dev/zero')
+        except OSError as error:
+            print('/dev/zero for writing refused', error.errno)
+        try:
+            files = [os.memfd_create(f'hog-{n}') for n in range(8)]
+            for fd in files:
+                os.posix_fallocate(fd, 0, size // 8)  # each below the file-size limit
+            print('REACHED by memfd files')
+        except OSError as error:
+            print('memfd refused', error.errno)
+        libc.shmat.restype = ctypes.c_void_p
+        segment = libc.shmget(0, ctypes.c_size_t(size), 0o1600)  # IPC_PRIVATE, IPC_CREAT | 0600
+        if segment >= 0:
+            address = libc.shmat(segment, None, 0)
+            if address and address != ctypes.c_void_p(-1).value:
+                ctypes.memset(address, 1, size)
+                print('REACHED by System V shared memory')
+            libc.shmctl(segment, 0, None)  # IPC_RMID
+        else:
+            print('System V shared memory refused', ctypes.get_errno())
+    """,
+    )
+    assert "REACHED" not in output, f"the sandbox let it through: {output}"
+    assert output.count("refused") == 4, output
+
+
 def test_processes_it_started_are_gone_when_its_kernel_is(sandboxed):
     """A daemon the notebook starts (its own session, its parent gone) is seen running while the
     kernel runs, by its process name, and is gone once the kernel is."""

@@ -54,7 +54,9 @@ SYSTEM_FILES = (
     "/etc/ld.so.cache",
     "/etc/mime.types",
 )
-DEVICES = ("/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom")
+DEVICES = ("/dev/null", "/dev/full", "/dev/random", "/dev/urandom")
+# Read only: opened for writing, /dev/zero maps as shared memory, which the memory limit does not count.
+READ_ONLY_DEVICES = ("/dev/zero",)
 CPU_INFORMATION = "/sys/devices/system/cpu"  # how many cores (numpy, os.cpu_count)
 
 
@@ -347,6 +349,8 @@ def _landlock_rules(request: KernelRequest, scratch: str, ports: list[int]) -> l
     rules.allow(request.connection_file(), landlock.READ_FILE)
     for device in DEVICES:
         rules.allow(device, landlock.READ_FILE | landlock.WRITE_FILE)
+    for device in READ_ONLY_DEVICES:
+        rules.allow(device, landlock.READ_FILE)
     rules.allow(request.workdir, landlock.READ_WRITE)
     rules.allow(scratch, landlock.READ_WRITE)
     return rules

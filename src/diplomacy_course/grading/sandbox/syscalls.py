@@ -2,9 +2,11 @@
 
 Landlock and the namespaces are the boundary; this filter takes away the kernel interfaces that
 could undermine them or that no notebook needs: debugging other processes, new namespaces or
-mounts, opening files by handle (which skips path checks), kernel keyrings, BPF, io_uring, and
+mounts, opening files by handle (which skips path checks), kernel keyrings, BPF, io_uring,
 every socket but TCP and the netlink route socket that lists network interfaces (Landlock
-governs TCP; unix, UDP and raw sockets it does not). ``socketpair`` stays allowed: asyncio,
+governs TCP; unix, UDP and raw sockets it does not), and memory that the memory limit
+(RLIMIT_DATA, which counts private memory only) would not count: shared anonymous mappings,
+memfd files and System V shared memory. ``socketpair`` stays allowed: asyncio,
 under the kernel's event loop, needs it, and such a pair reaches nothing outside the process.
 """
 
@@ -57,6 +59,9 @@ DENIED = (
     "quotactl",
     "syslog",
     "personality",
+    "memfd_create",
+    "memfd_secret",
+    "shmget",
 )
 _NAMESPACE_FLAGS = (
     0x00020000,  # CLONE_NEWNS
@@ -70,6 +75,7 @@ _NAMESPACE_FLAGS = (
 _TCP_FAMILIES = (socket.AF_INET, socket.AF_INET6)  # 2 and 10
 _NETLINK, _NETLINK_ROUTE = 16, 0  # reading the interface list (libzmq asks before binding)
 _SOCKET_TYPE_MASK = 0xF  # the type without SOCK_NONBLOCK and SOCK_CLOEXEC
+_MAP_SHARED, _MAP_ANONYMOUS = 0x01, 0x20  # MAP_SHARED_VALIDATE (0x03) has the MAP_SHARED bit too
 
 
 def _deny_sockets_but_tcp(rules: seccomp.SyscallFilter) -> None:
@@ -106,4 +112,10 @@ def install() -> None:
     for flag in _NAMESPACE_FLAGS:
         rules.add_rule(seccomp.ERRNO(errno.EPERM), "clone", seccomp.Arg(0, seccomp.MASKED_EQ, flag, flag))
     _deny_sockets_but_tcp(rules)
+    # Shared memory backed by no file: outside RLIMIT_DATA, so a notebook could take all of the
+    # machine's memory. Shared mappings of files stay allowed (its files are in its own tmpfs).
+    shared_anonymous = _MAP_SHARED | _MAP_ANONYMOUS
+    rules.add_rule(
+        seccomp.ERRNO(errno.EPERM), "mmap", seccomp.Arg(3, seccomp.MASKED_EQ, shared_anonymous, shared_anonymous)
+    )
     rules.load()
