@@ -413,20 +413,18 @@ def test_shared_memory_cannot_get_past_the_memory_limit(sandboxed):
         + """
         import mmap, os
         size = 2 * 2**30
-        try:
-            block = mmap.mmap(-1, size)  # MAP_SHARED | MAP_ANONYMOUS
-            for offset in range(0, size, 4096):
-                block[offset] = 1
-            print('REACHED by a shared mapping')
-        except OSError as error:
-            print('shared mapping refused', error.errno)
-        try:
-            zeros = mmap.mmap(os.open('/dev/zero', os.O_RDWR), size)  # MAP_SHARED of /dev/zero
-            for offset in range(0, size, 4096):
-                zeros[offset] = 1
-            print('REACHED by a shared mapping of /dev/zero')
-        except OSError as error:
-            print('/dev/zero for writing refused', error.errno)
+        shared_mappings = {  # both MAP_SHARED
+            'a shared mapping': lambda: mmap.mmap(-1, size),
+            'a shared mapping of /dev/zero': lambda: mmap.mmap(os.open('/dev/zero', os.O_RDWR), size),
+        }
+        for way, mapped in shared_mappings.items():
+            try:
+                block = mapped()
+                for offset in range(0, size, 4096):
+                    block[offset] = 1
+                print('REACHED by', way)
+            except OSError as error:
+                print(way, 'refused', error.errno)
         try:
             files = [os.memfd_create(f'hog-{n}') for n in range(8)]
             for fd in files:
