@@ -448,6 +448,100 @@ def test_shared_memory_cannot_get_past_the_memory_limit(sandboxed):
     assert output.count("refused") == 4, output
 
 
+def test_socket_buffers_cannot_get_past_the_memory_limit(sandboxed):
+    """Socket buffers are the kernel's memory, which RLIMIT_DATA does not count: unix socket pairs,
+    each buffer raised to 4 MB, held 3 GB past the limit. Each way tries 2 GB: from the notebook's
+    thread (Python and libc), from a thread it starts, on one of the kernel's own threads, and
+    from a forked child."""
+    output = _attack(
+        sandboxed,
+        LIBC
+        + """
+        import os, socket, threading
+        size, chunk, big = 2 * 2**30, b'x' * 65536, 4 * 2**20
+
+        def python_pair():
+            a, b = socket.socketpair()
+            a.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, big)
+            return a, b
+
+        def libc_pair():
+            fds, size_wanted = (ctypes.c_int * 2)(), ctypes.c_int(big)
+            if libc.socketpair(socket.AF_UNIX, socket.SOCK_STREAM, 0, fds) != 0:
+                raise OSError(ctypes.get_errno(), 'socketpair')
+            pair = socket.socket(fileno=fds[0]), socket.socket(fileno=fds[1])
+            if libc.setsockopt(fds[0], socket.SOL_SOCKET, socket.SO_SNDBUF, ctypes.byref(size_wanted), 4) != 0:
+                raise OSError(ctypes.get_errno(), 'setsockopt')
+            return pair
+
+        def hog(new_pair):
+            pairs, held = [], 0
+            try:
+                while held < size:
+                    a, b = new_pair()
+                    pairs.append((a, b))
+                    a.setblocking(False)
+                    try:
+                        while True:
+                            held += a.send(chunk)
+                    except BlockingIOError:
+                        pass
+                return 'REACHED'
+            except OSError as error:
+                return f'refused {error.errno}'
+            finally:
+                for pair in pairs:
+                    for end in pair:
+                        end.close()
+
+        def on_new_thread():
+            result = []
+            worker = threading.Thread(target=lambda: result.append(hog(libc_pair)))
+            worker.start()
+            worker.join()
+            return result[0]
+
+        def on_kernel_thread():
+            result, done = [], threading.Event()
+
+            def there():
+                result.append(hog(python_pair))
+                done.set()
+
+            get_ipython().kernel.control_thread.io_loop.add_callback(there)
+            done.wait(120)
+            return result[0]
+
+        def in_child():
+            read_end, write_end = os.pipe()
+            if os.fork() == 0:
+                os.write(write_end, hog(python_pair).encode())
+                os._exit(0)
+            os.close(write_end)
+            answer = os.read(read_end, 100).decode()
+            os.wait()
+            return answer
+
+        ways = {
+            'Python': lambda: hog(python_pair),
+            'libc': lambda: hog(libc_pair),
+            'a new thread': on_new_thread,
+            'a kernel thread': on_kernel_thread,
+            'a child': in_child,
+        }
+        for way, attempt in ways.items():
+            print(way, attempt())
+        try:
+            socket.socket().setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, big)
+            print('a larger TCP buffer: REACHED')
+        except OSError as error:
+            print('a larger TCP buffer refused', error.errno)
+    """,
+    )
+    assert "REACHED" not in output, f"the sandbox let it through: {output}"
+    assert output.count("refused") == 6, output
+
+
 def test_processes_it_started_are_gone_when_its_kernel_is(sandboxed):
     """A daemon the notebook starts (its own session, its parent gone) is seen running while the
     kernel runs, by its process name, and is gone once the kernel is."""

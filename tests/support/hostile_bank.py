@@ -59,6 +59,23 @@ FILLS_THE_DISK = (
     "except OSError:\n"
     "    pass\n"
 )
+HOGS_SOCKET_BUFFERS = (
+    "import socket\n"
+    "pairs = []\n"
+    "try:\n"
+    "    for _ in range(128):  # 1 GB in unix socket buffers, which the memory limit does not count\n"
+    "        a, b = socket.socketpair()\n"
+    "        a.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4 * 2**20)\n"
+    "        a.setblocking(False)\n"
+    "        pairs.append((a, b))\n"
+    "        try:\n"
+    "            while True:\n"
+    "                a.send(b'x' * 65536)\n"
+    "        except BlockingIOError:  # this pair's buffer is full\n"
+    "            pass\n"
+    "except OSError:\n"
+    "    pass\n"
+)
 
 
 @dataclass
@@ -181,6 +198,11 @@ def bank(assignment_id: str, notebook_name: str) -> list[Case]:
         Case(  # in its sandbox the notebook writes to a throwaway copy of its folder, 512 MB at most
             "fills_the_disk",
             lambda nb, qs: same(_edit_answer(nb, _first(qs), suffix="\n" + FILLS_THE_DISK)),
+            lambda qs: [],
+        ),
+        Case(  # in its sandbox no new socket pair can be made once the first cell runs
+            "hogs_socket_buffers",
+            lambda nb, qs: same(_edit_answer(nb, _first(qs), suffix="\n" + HOGS_SOCKET_BUFFERS)),
             lambda qs: [],
         ),
         Case(

@@ -152,7 +152,7 @@ def serve(address: str) -> None:
                 continue
             if os.fork() == 0:
                 server.close()
-                status = supervise(request, _reply_on(connection), partial(_run_warm_kernel, request.argv))
+                status = supervise(request, _reply_on(connection), partial(_run_warm_kernel, request.kernel_argv()))
                 os._exit(status)
 
 
@@ -246,7 +246,7 @@ def _start_here(request: KernelRequest) -> dict:
             os.write(write_end, kernel_launcher.pack(message))
             os.close(write_end)
 
-        os._exit(supervise(request, reply, partial(_exec_cold_kernel, request.argv)))
+        os._exit(supervise(request, reply, partial(_exec_cold_kernel, request.kernel_argv())))
     os.close(write_end)
     with os.fdopen(read_end, "rb") as pipe:
         answer = pipe.read()

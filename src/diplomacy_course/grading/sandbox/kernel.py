@@ -16,7 +16,9 @@ any student code, the kernel process
   five TCP ports and connect to none; it may not signal,
   or reach the abstract unix sockets of, any process outside its sandbox (ptrace and
   /proc/<pid> of such processes are refused by Landlock too);
-- loads a seccomp filter (``syscalls``) and keeps a short allow-list of environment variables.
+- loads a seccomp filter (``syscalls``) and keeps a short allow-list of environment variables;
+  just before its first cell it loads a second one (``first_cell``), which refuses new socket
+  pairs once its own event loops have made theirs.
 
 The supervisor stays outside: it reports the kernel's pid (or why it could not start) to the
 launcher that jupyter_client started, keeps the start of the kernel's own output in its log,
@@ -58,12 +60,16 @@ DEVICES = ("/dev/null", "/dev/full", "/dev/random", "/dev/urandom")
 # Read only: opened for writing, /dev/zero maps as shared memory, which the memory limit does not count.
 READ_ONLY_DEVICES = ("/dev/zero",)
 CPU_INFORMATION = "/sys/devices/system/cpu"  # how many cores (numpy, os.cpu_count)
+FIRST_CELL_FENCE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "first_cell.py")
 
 
 @dataclass(frozen=True)
 class Limits:
     memory_mb: int = 1536  # RLIMIT_DATA: writable memory (not address space, which glibc over-reserves)
     processes: int = 128  # tasks, threads included: a fork bomb stops here
+    # Each pipe holds kernel memory that no other limit counts: this bounds how many (the usual
+    # default, far above what a kernel uses).
+    open_files: int = 1024
     cpu_seconds: int = 600
     wall_seconds: int = 900  # the whole notebook
     file_mb: int = 256  # largest file it may write
@@ -87,6 +93,13 @@ class KernelRequest:
 
     def connection_file(self) -> str:
         return self.argv[self.argv.index("-f") + 1]
+
+    def kernel_argv(self) -> list[str]:
+        """ipykernel's arguments: a sandboxed kernel also loads the second seccomp filter before
+        its first cell (``first_cell``)."""
+        if not self.sandbox:
+            return self.argv
+        return [*self.argv, f"--IPKernelApp.exec_files={FIRST_CELL_FENCE}"]
 
 
 def python_folders() -> list[str]:
@@ -376,6 +389,7 @@ def apply_limits(limits: Limits) -> None:
     for limit, value in (
         (resource.RLIMIT_DATA, limits.memory_mb * megabyte),
         (resource.RLIMIT_NPROC, limits.processes),
+        (resource.RLIMIT_NOFILE, limits.open_files),
         (resource.RLIMIT_CPU, limits.cpu_seconds),
         (resource.RLIMIT_FSIZE, limits.file_mb * megabyte),
         (resource.RLIMIT_CORE, 0),
