@@ -6,8 +6,9 @@ mounts, opening files by handle (which skips path checks), kernel keyrings, BPF,
 every socket but TCP and the netlink route socket that lists network interfaces (Landlock
 governs TCP; unix, UDP and raw sockets it does not), and memory that the memory limit
 (RLIMIT_DATA, which counts private memory only) would not count: shared anonymous mappings,
-memfd files and System V shared memory. ``socketpair`` stays allowed: asyncio,
-under the kernel's event loop, needs it, and such a pair reaches nothing outside the process.
+memfd files and System V shared memory. ``socketpair`` stays allowed here: asyncio makes a pair
+for each of the kernel's event loops, after this filter is loaded. A second filter
+(``first_cell``) refuses it, and larger socket buffers, once those loops run.
 """
 
 from __future__ import annotations
