@@ -74,10 +74,15 @@ def test_the_next_student_is_unaffected(graded_class, name):
     assert _auto_total(root, assignment, f"{number:02d}-{name}-next") == auto_total(solution)
 
 
+def _autograded_folder(root, assignment, cases, name):
+    """Where the hostile student of case ``name`` has their autograded notebook."""
+    number = [c.name for c in cases].index(name)
+    return root / "grading" / "autograded" / f"{number:02d}-{name}" / assignment.id
+
+
 def test_outside_files_were_not_copied_in(graded_class):
     root, assignment, _, cases = graded_class
-    number = [c.name for c in cases].index("reads_outside_its_folder")
-    folder = root / "grading" / "autograded" / f"{number:02d}-reads_outside_its_folder" / assignment.id
+    folder = _autograded_folder(root, assignment, cases, "reads_outside_its_folder")
     assert (folder / assignment.notebook).is_file()
     assert (root / "solutions" / assignment.id / assignment.notebook).is_file(), "nothing to steal: test is void"
     assert not (folder / "stolen.ipynb").exists()
@@ -85,25 +90,29 @@ def test_outside_files_were_not_copied_in(graded_class):
 
 def test_a_notebook_that_tried_to_fill_the_disk_left_nothing_behind(graded_class):
     root, assignment, _, cases = graded_class
-    number = [c.name for c in cases].index("fills_the_disk")
-    folder = root / "grading" / "autograded" / f"{number:02d}-fills_the_disk" / assignment.id
+    folder = _autograded_folder(root, assignment, cases, "fills_the_disk")
     assert (folder / assignment.notebook).is_file()
     assert not list(folder.glob("fill-*")), "the notebook's files reached the grader's disk"
 
 
+def test_a_notebook_could_not_hoard_socket_buffers(graded_class):
+    root, assignment, _, cases = graded_class
+    notebook = _autograded_folder(root, assignment, cases, "hogs_socket_buffers") / assignment.notebook
+    assert "socket pair refused" in _outputs(notebook), "the notebook held its socket buffers"
+
+
 def test_gigantic_output_is_cut_down(graded_class):
     root, assignment, _, cases = graded_class
-    number = [c.name for c in cases].index("gigantic_output")
-    notebook = root / "grading" / "autograded" / f"{number:02d}-gigantic_output" / assignment.id / assignment.notebook
+    notebook = _autograded_folder(root, assignment, cases, "gigantic_output") / assignment.notebook
     assert notebook.stat().st_size < 5 * 2**20
 
 
-def _outputs(root, assignment) -> str:
-    """Every output of every autograded notebook of the class, as one text."""
+def _outputs(*notebooks) -> str:
+    """Every output of these notebooks, as one text."""
     import nbformat
 
     texts = []
-    for notebook in (root / "grading" / "autograded").glob(f"*/{assignment.id}/{assignment.notebook}"):
+    for notebook in notebooks:
         for cell in nbformat.read(notebook, as_version=4).cells:
             texts.extend(str(output) for output in cell.get("outputs", []))
     return "\n".join(texts)
@@ -113,7 +122,7 @@ def test_no_hidden_test_or_grader_secret_reached_any_output(graded_class):
     root, assignment, solution, _ = graded_class
     hidden = [c.source for c in solution.cells if "BEGIN HIDDEN TESTS" in c.source]
     assert hidden, "the solution has no hidden tests: the test is void"
-    outputs = _outputs(root, assignment)
+    outputs = _outputs(*(root / "grading" / "autograded").glob(f"*/{assignment.id}/{assignment.notebook}"))
     assert "BEGIN HIDDEN TESTS" not in outputs
     assert GRADER_TOKEN not in outputs
     assert "COURSE_GRADEBOOK_URL" not in outputs

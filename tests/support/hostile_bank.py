@@ -74,7 +74,7 @@ HOGS_SOCKET_BUFFERS = (
     "        except BlockingIOError:  # this pair's buffer is full\n"
     "            pass\n"
     "except OSError:\n"
-    "    pass\n"
+    "    print('socket pair refused')\n"
 )
 
 
