@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import uuid
 
 import pytest
@@ -143,6 +144,52 @@ def test_two_graders_write_grades_at_the_same_time(postgres_url, tmp_path):
     scores = _manual_scores(postgres_url, everyone)
     expected = {(s, c): expected_score(s, i) for s in everyone for i, c in enumerate(CELLS)}
     assert scores == expected
+
+
+def _on_server(sql: str, *params) -> list[tuple]:
+    import psycopg2
+
+    admin = psycopg2.connect(os.environ["COURSE_TEST_POSTGRES_URL"])
+    admin.autocommit = True
+    try:
+        cursor = admin.cursor()
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+    finally:
+        admin.close()
+
+
+def _open_connections(url: str) -> int:
+    from sqlalchemy.engine import make_url
+
+    database = make_url(url).database
+    deadline = time.monotonic() + 5  # a closed connection's server process takes a moment to go
+    while True:
+        [(count,)] = _on_server("SELECT count(*) FROM pg_stat_activity WHERE datname = %s", database)
+        if count == 0 or time.monotonic() > deadline:
+            return count
+        time.sleep(0.05)
+
+
+def test_grading_keeps_its_connections_to_a_server_gradebook(postgres_url):
+    """nbgrader opens nine Gradebooks a notebook, and each used to log in to the server again (a
+    new server process each time). Grading now keeps a connection for the next Gradebook, replaces
+    one the server has closed meanwhile (a restart, an idle timeout) and leaves none open."""
+    from nbgrader.api import Gradebook
+    from sqlalchemy import text
+
+    from diplomacy_course.core.nbgrader_worker import shared_database_engines
+
+    def server_process() -> int:
+        with Gradebook(postgres_url) as gb:
+            return gb.db.execute(text("SELECT pg_backend_pid()")).scalar()
+
+    with shared_database_engines():
+        first = server_process()
+        assert server_process() == first, "a new connection for each Gradebook"
+        _on_server("SELECT pg_terminate_backend(%s)", first)
+        assert server_process() != first
+    assert _open_connections(postgres_url) == 0, "connections left open after grading"
 
 
 def test_nbgrader_config_selects_the_gradebook_from_the_environment(postgres_url, course_copy):

@@ -234,11 +234,16 @@ def _run_in_process(args: list[str], env: dict[str, str]) -> dict:
 
 @contextlib.contextmanager
 def shared_database_engines():
-    """nbgrader makes a new SQLAlchemy engine for every Gradebook it opens, several a notebook; a
+    """nbgrader makes a new SQLAlchemy engine for every Gradebook it opens, nine a notebook; a
     new engine starts with an empty cache of compiled SQL and must first learn its database.
-    Meanwhile one engine per database URL is lent again (Gradebook.close still closes its
-    connections, so a file replaced in between is opened afresh); afterwards they are disposed of.
-    The gradebook named in ``COURSE_SCRATCH_GRADEBOOK`` is written without an fsync per commit."""
+    Meanwhile one engine per database URL is lent again; afterwards they are disposed of.
+
+    - On SQLite, Gradebook.close still closes the file, so that one replaced in between (a job's
+      fresh copy) is opened afresh. The gradebook named in ``COURSE_SCRATCH_GRADEBOOK`` is
+      written without an fsync per commit.
+    - On a server (PostgreSQL), Gradebook.close leaves the connections open for the next
+      Gradebook: each new one is a login and a new process on the server (with 20 students, 205
+      connections against 5)."""
     import nbgrader.api
     import sqlalchemy.event
 
@@ -248,9 +253,13 @@ def shared_database_engines():
         with lock:
             key = (url, tuple(sorted(options.items())))
             if key not in engines:
-                engines[key] = original(url, **options)
-                if url == os.environ.get(SCRATCH_GRADEBOOK_ENV) and url.startswith("sqlite:"):
-                    sqlalchemy.event.listen(engines[key], "connect", _without_waiting_for_the_disk)
+                if url.startswith("sqlite:"):
+                    engines[key] = engine = original(url, **options)
+                    if url == os.environ.get(SCRATCH_GRADEBOOK_ENV):
+                        sqlalchemy.event.listen(engine, "connect", _without_waiting_for_the_disk)
+                else:  # a pooled connection is tested before each use: the server may have restarted
+                    engines[key] = engine = original(url, **{"pool_pre_ping": True, **options})
+                    engine.dispose = _keep_connections
             return engines[key]
 
     nbgrader.api.create_engine = shared
@@ -259,7 +268,12 @@ def shared_database_engines():
     finally:
         nbgrader.api.create_engine = original
         for engine in engines.values():
-            engine.dispose()
+            type(engine).dispose(engine)
+
+
+def _keep_connections(close: bool = True) -> None:
+    """What Gradebook.close's ``engine.dispose()`` does to a shared server engine: nothing (its
+    session has already handed its connection back to the engine's pool)."""
 
 
 def _without_waiting_for_the_disk(connection, _record) -> None:
