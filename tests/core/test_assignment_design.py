@@ -115,6 +115,25 @@ def test_warnings_are_shown_as_output_and_students_are_told(sources):
         assert "warning" in header and "never costs points" in header, f"{assignment_id}: students are not told"
 
 
+def test_students_are_told_the_limits_their_notebook_is_graded_under(sources):
+    """The grading sandbox's default limits, as each header states them: a notebook that runs past
+    one loses points, so students must know them (the figures follow the defaults)."""
+    from diplomacy_course.core.locations import DEFAULT_CELL_TIMEOUT
+    from diplomacy_course.grading.sandbox.kernel import Limits
+
+    limits = Limits()
+    stated = (
+        f"each cell may run for at most {DEFAULT_CELL_TIMEOUT} seconds",
+        f"the whole notebook for {limits.wall_seconds // 60} minutes",
+        f"{limits.memory_mb / 1024:g} GB of memory",
+        "cannot reach the internet",
+    )
+    for assignment_id, notebook in sources.items():
+        header = " ".join(notebook.cells[0].source.split())  # line breaks as spaces
+        missing = [rule for rule in stated if rule not in header]
+        assert not missing, f"{assignment_id}: the header does not say {missing}"
+
+
 def test_written_questions_state_what_they_are_graded_on(sources):
     for assignment_id, notebook in sources.items():
         for index, cell in enumerate(notebook.cells):
