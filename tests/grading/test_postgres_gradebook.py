@@ -7,6 +7,7 @@ COURSE_GRADEBOOK_URL at PostgreSQL. These tests use a server named by COURSE_TES
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -190,6 +191,39 @@ def test_grading_keeps_its_connections_to_a_server_gradebook(postgres_url):
         _on_server("SELECT pg_terminate_backend(%s)", first)
         assert server_process() != first
     assert _open_connections(postgres_url) == 0, "connections left open after grading"
+
+
+def test_grading_asks_a_server_gradebook_for_its_tables_once(postgres_url):
+    """Each Gradebook asks the server's catalog whether nbgrader's tables and types are there, nine
+    times a notebook. Grading asks once, then only what nbgrader asks besides."""
+    import sqlalchemy.event
+    from nbgrader.api import Base, Gradebook
+    from sqlalchemy.engine import Engine
+
+    from diplomacy_course.core.nbgrader_worker import shared_database_engines
+
+    statements: list[str] = []
+
+    def record(_connection, _cursor, statement, *_):
+        statements.append(statement)
+
+    def statements_of_a_later_gradebook(lending) -> int:
+        with lending():
+            with Gradebook(postgres_url):  # the first one also creates the tables
+                pass
+            statements.clear()
+            with Gradebook(postgres_url):
+                pass
+        return len(statements)
+
+    sqlalchemy.event.listen(Engine, "before_cursor_execute", record)
+    try:
+        by_nbgrader = statements_of_a_later_gradebook(contextlib.nullcontext)
+        by_grading = statements_of_a_later_gradebook(shared_database_engines)
+    finally:
+        sqlalchemy.event.remove(Engine, "before_cursor_execute", record)
+    assert 0 < by_grading < by_nbgrader
+    assert "create_all" not in vars(Base.metadata), "nbgrader's table check is not restored"
 
 
 def test_nbgrader_config_selects_the_gradebook_from_the_environment(postgres_url, course_copy):

@@ -31,8 +31,12 @@ import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from diplomacy_course.core import locations, nbgrader_main, nbgrader_runner
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 # A gradebook URL that is a throwaway copy (an autograde job's), named in a command's environment.
 SCRATCH_GRADEBOOK_ENV = "COURSE_SCRATCH_GRADEBOOK"
@@ -243,31 +247,61 @@ def shared_database_engines():
       written without an fsync per commit.
     - On a server (PostgreSQL), Gradebook.close leaves the connections open for the next
       Gradebook: each new one is a login and a new process on the server (with 20 students, 205
-      connections against 5)."""
+      connections against 5). Once nbgrader's tables have been found there, a Gradebook no
+      longer asks the server's catalog again whether its tables and types exist (three of the
+      five queries each Gradebook made)."""
     import nbgrader.api
-    import sqlalchemy.event
 
-    original, engines, lock = nbgrader.api.create_engine, {}, threading.Lock()
-
-    def shared(url, **options):
-        with lock:
-            key = (url, tuple(sorted(options.items())))
-            if key not in engines:
-                if url.startswith("sqlite:"):
-                    engines[key] = engine = original(url, **options)
-                    if url == os.environ.get(SCRATCH_GRADEBOOK_ENV):
-                        sqlalchemy.event.listen(engine, "connect", _without_waiting_for_the_disk)
-                else:  # a pooled connection is tested before each use: the server may have restarted
-                    engines[key] = engine = original(url, **{"pool_pre_ping": True, **options})
-                    engine.dispose = _keep_connections
-            return engines[key]
-
-    nbgrader.api.create_engine = shared
+    engines, tables = _SharedEngines(nbgrader.api.create_engine), nbgrader.api.Base.metadata
+    nbgrader.api.create_engine = engines.lend
+    tables.create_all = engines.create_tables_once(tables.create_all)
     try:
         yield
     finally:
-        nbgrader.api.create_engine = original
-        for engine in engines.values():
+        nbgrader.api.create_engine = engines.create_engine
+        del tables.create_all  # the method of its class again
+        engines.dispose()
+
+
+class _SharedEngines:
+    """The engines lent to nbgrader's Gradebooks meanwhile, one per database URL and options."""
+
+    def __init__(self, create_engine):
+        self.create_engine = create_engine
+        self._engines: dict[tuple, Engine] = {}
+        self._with_tables: set[Engine] = set()  # server engines whose tables are known to be there
+        self._lock = threading.Lock()
+
+    def lend(self, url, **options):
+        """What nbgrader calls as ``create_engine``."""
+        import sqlalchemy.event
+
+        with self._lock:
+            key = (url, tuple(sorted(options.items())))
+            if key not in self._engines:
+                if url.startswith("sqlite:"):
+                    self._engines[key] = engine = self.create_engine(url, **options)
+                    if url == os.environ.get(SCRATCH_GRADEBOOK_ENV):
+                        sqlalchemy.event.listen(engine, "connect", _without_waiting_for_the_disk)
+                else:  # a pooled connection is tested before each use: the server may have restarted
+                    self._engines[key] = engine = self.create_engine(url, **{"pool_pre_ping": True, **options})
+                    engine.dispose = _keep_connections
+            return self._engines[key]
+
+    def create_tables_once(self, create_all):
+        """nbgrader's ``Base.metadata.create_all``, which looks for a server's tables only once."""
+
+        def create_all_once(bind, tables=None, checkfirst=True):
+            if bind in self._with_tables and tables is None and checkfirst:
+                return
+            create_all(bind=bind, tables=tables, checkfirst=checkfirst)
+            if bind.dialect.name != "sqlite":  # a file may be replaced meanwhile; a server's tables stay
+                self._with_tables.add(bind)
+
+        return create_all_once
+
+    def dispose(self) -> None:
+        for engine in self._engines.values():
             type(engine).dispose(engine)
 
 
