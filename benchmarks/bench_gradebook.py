@@ -1,10 +1,11 @@
 """Opening nbgrader's Gradebook on a server gradebook: nbgrader's own way against grading's.
 
 nbgrader opens a Gradebook nine times for each notebook it autogrades, and each one makes a new
-SQLAlchemy engine and, on PostgreSQL, a new connection: a login and a new process on the server.
-``course autograde`` lends one engine per gradebook to all of them and keeps its connections
+SQLAlchemy engine and, on PostgreSQL, a new connection (a login and a new process on the server),
+then asks the server's catalog whether nbgrader's tables are there. ``course autograde`` lends one
+engine per gradebook to all of them, keeps its connections and looks for the tables once
 (``nbgrader_worker.shared_database_engines``). This opens and closes a Gradebook the given number
-of times each way, each with the query every Gradebook makes first (is the course there?), in
+of times each way (each also asks whether the course is there, as every Gradebook does), in
 alternating rounds, and prints the median milliseconds per Gradebook, the ratio and the number
 of connections each way made to the server.
 
