@@ -12,7 +12,13 @@ from pathlib import Path
 import pytest
 from nbgrader.api import Gradebook, MissingEntry
 
-from diplomacy_course.grading.gradebook import cell_scores, class_scores, merge_submissions, record_ungradable
+from diplomacy_course.grading.gradebook import (
+    cell_scores,
+    class_scores,
+    has_submission,
+    merge_submissions,
+    record_ungradable,
+)
 from tests.support.gradebook import ASSIGNMENT, MAX_SCORE, NOTEBOOK, make_gradebook
 from tests.support.gradebook import STUDENTS as CLASS
 from tests.support.queries import count_queries
@@ -137,6 +143,14 @@ def test_recording_ungradable_keeps_grades_already_there(class_db):
     assert _grade(class_db, "essay", "s1") == (None, 2.5)
     with Gradebook(class_db) as gb:
         assert gb.find_submission_notebook(NOTEBOOK, ASSIGNMENT, "s1").flagged
+
+
+def test_a_submission_is_found_only_for_a_student_who_has_one(class_db):
+    # How a run on a server gradebook learns that a job's grading arrived (nothing is merged there).
+    assert has_submission(class_db, ASSIGNMENT, "s1")
+    assert not has_submission(class_db, ASSIGNMENT, "s4")
+    record_ungradable(class_db, ASSIGNMENT, ["s4"])
+    assert has_submission(class_db, ASSIGNMENT, "s4")
 
 
 def test_with_no_one_to_record_the_class_gradebook_is_not_opened(tmp_path):

@@ -316,17 +316,6 @@ def _run_nbgrader_autograde(worker: NbgraderWorker, run: _ClassRun, student: str
     return JobResult(student, log_tail="\n".join(log.strip().splitlines()[-15:]))
 
 
-def _graded_in(db_url: str, assignment_id: str, student: str) -> bool:
-    from nbgrader.api import Gradebook, MissingEntry
-
-    with Gradebook(db_url) as gb:
-        try:
-            gb.find_submission(assignment_id, student)
-        except MissingEntry:
-            return False
-    return True
-
-
 def _record_job(run: _ClassRun, result: JobResult, *, final: bool = True) -> None:
     """Bring one finished job into the class gradebook; flag who could not be graded (only
     on the ``final`` attempt: others are graded again first)."""
@@ -354,12 +343,12 @@ def _record_job(run: _ClassRun, result: JobResult, *, final: bool = True) -> Non
 def _reached(run: _ClassRun, job_db: str, student: str) -> bool:
     """Did the job's grading reach the class gradebook? Merge the job's copy of an SQLite
     gradebook; nbgrader wrote to a server gradebook itself."""
-    from diplomacy_course.grading.gradebook import merge_submissions
+    from diplomacy_course.grading.gradebook import has_submission, merge_submissions
 
     class_db = locations.gradebook_url(run.root)
     if run.snapshot is not None:
         return bool(merge_submissions(job_db, class_db, run.assignment.id, [student]))
-    return _graded_in(class_db, run.assignment.id, student)
+    return has_submission(class_db, run.assignment.id, student)
 
 
 def autograde_class(

@@ -87,6 +87,16 @@ def _merge_grade(source, target) -> None:
         target.needs_manual_grade = False
 
 
+def has_submission(db_url: str, assignment_id: str, student_id: str) -> bool:
+    """Has the gradebook a submission of the assignment by the student?"""
+    with Gradebook(db_url) as gb:
+        try:
+            gb.find_submission(assignment_id, student_id)
+        except MissingEntry:
+            return False
+    return True
+
+
 def record_ungradable(class_db_url: str, assignment_id: str, student_ids: list[str]) -> None:
     """Give students whose submission nbgrader could not grade (no notebook, unreadable file) a
     submission that scores zero and is flagged for a grader; grades already there are kept."""
