@@ -61,20 +61,30 @@ def postgres_url():
     server = os.environ.get("COURSE_TEST_POSTGRES_URL")
     if not server:
         skip_or_fail("COURSE_TEST_POSTGRES_URL is not set (no PostgreSQL server for the multi-grader test)")
-    import psycopg2
     from sqlalchemy.engine import make_url
 
     name = f"gradebook_{uuid.uuid4().hex[:12]}"
-    admin = psycopg2.connect(server)
-    admin.autocommit = True  # CREATE/DROP DATABASE cannot run inside a transaction
+    _on_server(f'CREATE DATABASE "{name}"')
     try:
-        admin.cursor().execute(f'CREATE DATABASE "{name}"')
         # SQLAlchemy 2.1 maps a bare postgresql:// to psycopg 3; the course installs psycopg2.
         yield (
             make_url(server).set(drivername="postgresql+psycopg2", database=name).render_as_string(hide_password=False)
         )
     finally:
-        admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _on_server(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _on_server(sql: str, *params) -> list[tuple]:
+    """Run one statement as the test server's administrator; its rows, if it returns any."""
+    import psycopg2
+
+    admin = psycopg2.connect(os.environ["COURSE_TEST_POSTGRES_URL"])
+    admin.autocommit = True  # CREATE/DROP DATABASE cannot run inside a transaction
+    try:
+        cursor = admin.cursor()
+        cursor.execute(sql, params)
+        return cursor.fetchall() if cursor.description else []
+    finally:
         admin.close()
 
 
@@ -147,19 +157,6 @@ def test_two_graders_write_grades_at_the_same_time(postgres_url, tmp_path):
     assert scores == expected
 
 
-def _on_server(sql: str, *params) -> list[tuple]:
-    import psycopg2
-
-    admin = psycopg2.connect(os.environ["COURSE_TEST_POSTGRES_URL"])
-    admin.autocommit = True
-    try:
-        cursor = admin.cursor()
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-    finally:
-        admin.close()
-
-
 def _open_connections(url: str) -> int:
     from sqlalchemy.engine import make_url
 
@@ -196,32 +193,21 @@ def test_grading_keeps_its_connections_to_a_server_gradebook(postgres_url):
 def test_grading_asks_a_server_gradebook_for_its_tables_once(postgres_url):
     """Each Gradebook asks the server's catalog whether nbgrader's tables and types are there, nine
     times a notebook. Grading asks once, then only what nbgrader asks besides."""
-    import sqlalchemy.event
     from nbgrader.api import Base, Gradebook
-    from sqlalchemy.engine import Engine
 
     from diplomacy_course.core.nbgrader_worker import shared_database_engines
-
-    statements: list[str] = []
-
-    def record(_connection, _cursor, statement, *_):
-        statements.append(statement)
+    from tests.support.queries import count_queries
 
     def statements_of_a_later_gradebook(lending) -> int:
         with lending():
             with Gradebook(postgres_url):  # the first one also creates the tables
                 pass
-            statements.clear()
-            with Gradebook(postgres_url):
+            with count_queries() as counted, Gradebook(postgres_url):
                 pass
-        return len(statements)
+        return len(counted.statements)
 
-    sqlalchemy.event.listen(Engine, "before_cursor_execute", record)
-    try:
-        by_nbgrader = statements_of_a_later_gradebook(contextlib.nullcontext)
-        by_grading = statements_of_a_later_gradebook(shared_database_engines)
-    finally:
-        sqlalchemy.event.remove(Engine, "before_cursor_execute", record)
+    by_nbgrader = statements_of_a_later_gradebook(contextlib.nullcontext)
+    by_grading = statements_of_a_later_gradebook(shared_database_engines)
     assert 0 < by_grading < by_nbgrader
     assert "create_all" not in vars(Base.metadata), "nbgrader's table check is not restored"
 
