@@ -175,21 +175,58 @@ def test_the_command_names_who_could_not_be_graded_and_whose_notebook_ended_its_
     assert "Kernel ended by the student's own notebook: budi" in said, said
 
 
-def test_ctrl_c_stops_with_one_line_and_the_next_run_grades_everyone(klass):
+def test_ctrl_c_stops_at_once_leaves_nothing_running_and_the_next_run_grades_everyone(klass):
+    """Ctrl-C while a student's cell runs: the command stops at once with one line, no
+    process of the grader's is left (jupyter_client starts kernel launchers away from the
+    terminal's signals), the interrupted notebook is not graded as crashed, and a second run
+    grades everyone."""
     root, assignment, full = klass
+    first = locations.grading_dir(root) / "submitted" / STUDENTS[0] / assignment.id / assignment.notebook
+    as_submitted = first.read_bytes()
+    sleeper = read(first)
+    sleeper.cells.insert(0, nbformat.v4.new_code_cell("import time\ntime.sleep(600)"))
+    nbformat.write(sleeper, first)
     command = [str(Path(sys.executable).parent / "course"), "autograde", assignment.id, "--workers", "1"]
     run = subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                            start_new_session=True)  # fmt: skip
-    autograded = locations.grading_dir(root) / "autograded"
+    kernel_logs = locations.grading_dir(root) / ".workers" / assignment.id / "kernel-logs"
     deadline = time.monotonic() + 120
-    while not autograded.exists() and time.monotonic() < deadline:
-        time.sleep(0.2)
+    while not (kernel_logs.is_dir() and any(kernel_logs.iterdir())) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(1)  # into the sleeping cell
     os.killpg(run.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
-    output, _ = run.communicate(timeout=120)
+    interrupted_at = time.monotonic()
+    output, _ = run.communicate(timeout=60)  # the first student's cell alone would take ten minutes
+    # Not a speed claim: a worker left to finish its notebook is killed only after 10 s.
+    assert time.monotonic() - interrupted_at < 8, "the grader waited for the notebook it was grading"
     assert run.returncode == 130, output
     assert "Interrupted" in output and "Traceback" not in output, output
+    assert _processes_left_in(root) == [], "Ctrl-C left processes of the run behind"
+    with Gradebook(locations.gradebook_url(root)) as gb:
+        interrupted = {s.student.id for s in gb.assignment_submissions(assignment.id)}
+    assert STUDENTS[0] not in interrupted, "the interrupted notebook was graded"
+    first.write_bytes(as_submitted)
     autograde.autograde_class(assignment, root, workers=2)
     assert _totals_and_flags(root, assignment) == {s: (full, False) for s in STUDENTS}
+
+
+def _processes_left_in(root: Path, wait: float = 10) -> list[str]:
+    """The command lines of processes still working in the course's folder after ``wait`` seconds."""
+    deadline = time.monotonic() + wait
+    while (left := _processes_in(root.resolve())) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return left
+
+
+def _processes_in(folder: Path) -> list[str]:
+    found = []
+    for process in Path("/proc").iterdir():
+        try:
+            if process.name.isdigit() and Path(os.readlink(process / "cwd")).is_relative_to(folder):
+                found.append((process / "cmdline").read_bytes().replace(b"\0", b" ").decode())
+        except OSError:
+            continue  # gone meanwhile, or not ours to look at
+    return found
 
 
 def test_a_course_folder_given_relative_to_the_current_one_is_graded_alike(klass, monkeypatch):

@@ -52,6 +52,7 @@ class NbgraderWorker:
     def __init__(self, root: Path, log_path: Path):
         self.root, self.log_path = root, log_path
         self._process: subprocess.Popen[str] | _ClonedWorker | None = None
+        self._stopped = False  # by stop(): it is not started again
 
     @classmethod
     def start_several(cls, root: Path, log_paths: list[Path]) -> list[NbgraderWorker]:
@@ -97,6 +98,8 @@ class NbgraderWorker:
 
     def start(self) -> NbgraderWorker:
         """Start the process now (it imports nbgrader meanwhile), unless it is running."""
+        if self._stopped:
+            raise WorkerDied(f"the nbgrader worker was stopped (see {self.log_path})")
         if self._process is None or self._process.poll() is not None:
             self._spawn()
         return self
@@ -115,6 +118,9 @@ class NbgraderWorker:
                 stderr=log,
                 text=True,
                 pass_fds=fds,
+                # Away from the terminal's Ctrl-C, which is the grader's to handle: nbclient would
+                # take it for the end of the student's kernel and grade the notebook as crashed.
+                start_new_session=True,
             )
         for fd in fds:
             os.close(fd)
@@ -129,6 +135,15 @@ class NbgraderWorker:
                 process.stdin.close()
             process.wait(timeout=10)
         except (OSError, subprocess.TimeoutExpired):
+            process.kill()
+            process.wait()
+
+    def stop(self) -> None:
+        """Kill the worker now, even mid-command, and never start it again (the run was
+        interrupted). The kernel it was running goes too: its launcher watches the worker."""
+        self._stopped = True
+        process, self._process = self._process, None
+        if process is not None:
             process.kill()
             process.wait()
 

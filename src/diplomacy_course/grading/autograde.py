@@ -407,12 +407,16 @@ def _grade_class(assignment, root, students, workers, limits, warm, sandbox, on_
         # nbgrader worker while the warm server imports.
         releaser = graders.get()
         released = pool.submit(release, assignment, root, releaser.worker.run_checked)
-        with warm_kernel_server(workspace, warm) as warm_socket:
-            released.result()
-            graders.put(releaser)
-            snapshot = _snapshot_class_gradebook(root, workspace)
-            run = _ClassRun(assignment, root, students, workspace, limits, sandbox, warm_socket, snapshot, graders)
-            return _grade_students(run, pool, on_student_done)
+        try:
+            with warm_kernel_server(workspace, warm) as warm_socket:
+                released.result()
+                graders.put(releaser)
+                snapshot = _snapshot_class_gradebook(root, workspace)
+                run = _ClassRun(assignment, root, students, workspace, limits, sandbox, warm_socket, snapshot, graders)
+                return _grade_students(run, pool, on_student_done)
+        except BaseException:  # Ctrl-C (or a bug): no student is started after it; _graders stops the rest
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
 
 
 @contextlib.contextmanager
@@ -425,6 +429,10 @@ def _graders(root: Path, workspace: Path, count: int):
         graders.put(grader)
     try:
         yield graders
+    except BaseException:
+        for grader in started:  # mid-notebook, at once: an interrupted run records no more jobs
+            grader.worker.stop()
+        raise
     finally:
         for grader in started:
             grader.worker.close()

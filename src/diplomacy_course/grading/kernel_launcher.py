@@ -6,8 +6,9 @@ modules built into the interpreter (about 8 ms of CPU; ``socket``, ``signal``, `
 sends the warm kernel server its folder, its pid and the course's kernel settings from its
 environment (only those: the server's memory must never hold the grader's other variables), and
 the server forks a sandboxed kernel. The launcher then stands in for the kernel towards
-jupyter_client: it forwards interrupts and exits when the kernel does; when the launcher goes,
-the kernel's supervisor kills the kernel.
+jupyter_client: it forwards interrupts and exits when the kernel does, or when the process that
+started it (nbgrader's worker) is gone; when the launcher goes, the kernel's supervisor kills the
+kernel.
 
 When no server answers (``--cold``, or it died) the launcher becomes the package's full launcher
 (``python -m diplomacy_course.grading.warm_kernels``), which starts a kernel in the same sandbox.
@@ -82,6 +83,7 @@ def launch_message(argv: list[str]) -> dict:
 
 def launch(argv: list[str], start_cold: Callable[[dict], dict]) -> int:
     """Get a kernel (from the server, else from ``start_cold``) and stand in for it until it exits."""
+    starter = _watch_starter()  # before anything else, so that its end is never missed
     message = launch_message(argv)
     reply = _ask_server(os.environ.get(SOCKET_ENV), message)
     if reply is None:
@@ -93,7 +95,7 @@ def launch(argv: list[str], start_cold: Callable[[dict], dict]) -> int:
     _signal.signal(_signal.SIGINT, lambda _s, _f: _interrupt(kernel))
     for signum in (_signal.SIGTERM, _signal.SIGQUIT):  # the supervisor kills the kernel when we go
         _signal.signal(signum, lambda _s, _f: sys.exit(0))
-    _wait_for_exit(kernel)
+    _wait_for_exit(kernel, starter)
     return 0
 
 
@@ -136,14 +138,32 @@ def _interrupt(pid: int) -> None:
         pass
 
 
-def _wait_for_exit(pid: int) -> None:
+def _watch_starter() -> int | None:
+    """A pidfd of the process that started this launcher. jupyter_client starts it in a session of
+    its own, so a Ctrl-C that kills nbgrader's worker never reaches it; without this watch the
+    kernel would idle until the notebook's wall-clock cap."""
+    starter = os.getppid()
     try:
-        handle = os.pidfd_open(pid)
+        handle = os.pidfd_open(starter)
+    except ProcessLookupError:
+        return None
+    if os.getppid() != starter:  # it ended before the pidfd was open; its pid may be another's now
+        os.close(handle)
+        return None
+    return handle
+
+
+def _wait_for_exit(kernel: int, starter: int | None) -> None:
+    """Return when the kernel ends, or when the launcher's starter has (``None``: already gone)."""
+    if starter is None:
+        return
+    try:
+        handles = [os.pidfd_open(kernel), starter]
     except ProcessLookupError:
         return
     while True:
         try:
-            select.select([handle], [], [])
+            select.select(handles, [], [])
             return
         except InterruptedError:
             continue
