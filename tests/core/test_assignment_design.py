@@ -134,6 +134,32 @@ def test_students_are_told_the_limits_their_notebook_is_graded_under(sources):
         assert not missing, f"{assignment_id}: the header does not say {missing}"
 
 
+@pytest.mark.parametrize(
+    ("options", "env", "warned"),
+    [
+        ([], {}, None),
+        (["--memory-mb", "4096", "--wall-seconds", "1800"], {"COURSE_CELL_TIMEOUT": "120"}, None),
+        (["--memory-mb", "1024"], {}, "1024 MB of memory (--memory-mb; they were told 1.5 GB)"),
+        (["--wall-seconds", "300"], {}, "300 s a notebook (--wall-seconds; they were told 15 minutes)"),
+        ([], {"COURSE_CELL_TIMEOUT": "10"}, "10 s a cell (COURSE_CELL_TIMEOUT; they were told 60 s)"),
+    ],
+)
+def test_a_run_stricter_than_what_students_were_told_warns_the_grader(tmp_path, options, env, warned):
+    """Those headers state the defaults: grading under a stricter limit takes points by a rule
+    students were not told, so the command says so (looser limits take nothing from anyone)."""
+    from typer.testing import CliRunner
+
+    from diplomacy_course.cli import app
+
+    result = CliRunner().invoke(app, ["autograde", "a1", *options], env={"COURSE_ROOT": str(tmp_path), **env})
+    said = " ".join(result.output.split())
+    assert "No submissions" in said, said  # the empty course: nothing is graded after the check
+    if warned:
+        assert f"stricter limits than the assignments tell students: {warned}" in said, said
+    else:
+        assert "stricter limits" not in said, said
+
+
 def test_written_questions_state_what_they_are_graded_on(sources):
     for assignment_id, notebook in sources.items():
         for index, cell in enumerate(notebook.cells):

@@ -387,6 +387,21 @@ def autograde_class(
         return _grade_class(assignment, root, students, workers, limits or Limits(), warm, sandbox, on_student_done)
 
 
+def stricter_than_students_were_told(limits: Limits, cell_timeout: int) -> list[str]:
+    """This run's limits that are stricter than the defaults, which every assignment's first
+    cell states ("When it is graded"); each says what set it and what students were told."""
+    told, told_cell = Limits(), locations.DEFAULT_CELL_TIMEOUT
+    stricter = []
+    if cell_timeout < told_cell:
+        stricter.append(f"{cell_timeout} s a cell (COURSE_CELL_TIMEOUT; they were told {told_cell} s)")
+    if limits.wall_seconds < told.wall_seconds:
+        told_minutes = told.wall_seconds // 60
+        stricter.append(f"{limits.wall_seconds} s a notebook (--wall-seconds; they were told {told_minutes} minutes)")
+    if limits.memory_mb < told.memory_mb:
+        stricter.append(f"{limits.memory_mb} MB of memory (--memory-mb; they were told {told.memory_mb / 1024:g} GB)")
+    return stricter
+
+
 def usable_cores() -> int:
     """The cores this process may run on (``taskset``, a container's cpuset), not the machine's."""
     if hasattr(os, "sched_getaffinity"):

@@ -103,6 +103,18 @@ def roster_template(
     console.print(f"roster template written to {path}; replace the example row by your class.", highlight=False)
 
 
+def _warn_of_limits_students_were_not_told(limits: Limits) -> None:
+    from diplomacy_course.grading.autograde import stricter_than_students_were_told
+
+    if stricter := stricter_than_students_were_told(limits, locations.cell_timeout()):
+        console.print(
+            "[yellow]This run grades under stricter limits than the assignments tell students: "
+            f"{'; '.join(stricter)}. A notebook within what they were told may lose points: tell the "
+            'class, or change the "When it is graded" paragraph and release again (instructor guide).',
+            highlight=False,
+        )
+
+
 @app.command("autograde")
 def autograde(
     assignment_id: str = typer.Argument(..., help="e.g. a1"),
@@ -126,6 +138,8 @@ def autograde(
     from diplomacy_course.grading.autograde import AutogradeBusy, SandboxUnavailable, autograde_class
 
     assignment, root = _assignment(assignment_id), locations.repo_root()
+    limits = Limits(memory_mb=memory_mb, wall_seconds=wall_seconds, disk_mb=disk_mb)
+    _warn_of_limits_students_were_not_told(limits)
     students = [s for s in locations.submitted_students(assignment.id, root) if not student or s in student]
     with _progress() as progress:
         task = progress.add_task(f"autograde {assignment_id}", total=len(students))
@@ -134,7 +148,7 @@ def autograde(
                 assignment,
                 root,
                 workers=workers or None,
-                limits=Limits(memory_mb=memory_mb, wall_seconds=wall_seconds, disk_mb=disk_mb),
+                limits=limits,
                 warm=not cold,
                 sandbox=not no_sandbox,
                 only=student or None,
