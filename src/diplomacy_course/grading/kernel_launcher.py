@@ -139,9 +139,10 @@ def _interrupt(pid: int) -> None:
 
 
 def _watch_starter() -> int | None:
-    """A pidfd of the process that started this launcher. jupyter_client starts it in a session of
-    its own, so a Ctrl-C that kills nbgrader's worker never reaches it; without this watch the
-    kernel would idle until the notebook's wall-clock cap."""
+    """A pidfd of the process that started this launcher (nbgrader's worker). jupyter_client starts
+    the launcher in a session of its own, so whatever ends the worker (the grader stopping an
+    interrupted run, the out-of-memory killer) does not reach it; without this watch the kernel
+    would idle until the notebook's wall-clock cap."""
     starter = os.getppid()
     try:
         handle = os.pidfd_open(starter)
