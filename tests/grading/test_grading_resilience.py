@@ -25,6 +25,7 @@ from diplomacy_course.core import locations
 from diplomacy_course.grading import autograde, kernel_launcher
 from tests.support.course import copy_course, submit_notebooks
 from tests.support.hostile_bank import auto_total
+from tests.support.processes import command_line, left_after, live_processes
 from tests.support.variants import read
 
 pytestmark = pytest.mark.slow
@@ -201,7 +202,8 @@ def test_ctrl_c_stops_at_once_leaves_nothing_running_and_the_next_run_grades_eve
     assert time.monotonic() - interrupted_at < 8, "the grader waited for the notebook it was grading"
     assert run.returncode == 130, output
     assert "Interrupted" in output and "Traceback" not in output, output
-    assert _processes_left_in(root) == [], "Ctrl-C left processes of the run behind"
+    left = left_after(lambda: _processes_working_in(root.resolve()), wait=10)
+    assert not left, f"Ctrl-C left processes of the run behind: {[command_line(pid) for pid in left]}"
     with Gradebook(locations.gradebook_url(root)) as gb:
         interrupted = {s.student.id for s in gb.assignment_submissions(assignment.id)}
     assert STUDENTS[0] not in interrupted, "the interrupted notebook was graded"
@@ -210,23 +212,8 @@ def test_ctrl_c_stops_at_once_leaves_nothing_running_and_the_next_run_grades_eve
     assert _totals_and_flags(root, assignment) == {s: (full, False) for s in STUDENTS}
 
 
-def _processes_left_in(root: Path, wait: float = 10) -> list[str]:
-    """The command lines of processes still working in the course's folder after ``wait`` seconds."""
-    deadline = time.monotonic() + wait
-    while (left := _processes_in(root.resolve())) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    return left
-
-
-def _processes_in(folder: Path) -> list[str]:
-    found = []
-    for process in Path("/proc").iterdir():
-        try:
-            if process.name.isdigit() and Path(os.readlink(process / "cwd")).is_relative_to(folder):
-                found.append((process / "cmdline").read_bytes().replace(b"\0", b" ").decode())
-        except OSError:
-            continue  # gone meanwhile, or not ours to look at
-    return found
+def _processes_working_in(folder: Path) -> list[int]:
+    return live_processes(lambda process: Path(os.readlink(process / "cwd")).is_relative_to(folder))
 
 
 def test_a_course_folder_given_relative_to_the_current_one_is_graded_alike(klass, monkeypatch):

@@ -20,6 +20,7 @@ import pytest
 
 from diplomacy_course.grading.sandbox.kernel import KERNEL_LOG_BYTES
 from tests.support.kernels import GRADER_TOKEN, SECRET, KernelLab
+from tests.support.processes import left_after, live_processes
 
 MODES = ("warm", "cold", "plain")
 LIBC = "import ctypes, ctypes.util\nlibc = ctypes.CDLL(None, use_errno=True)\n"
@@ -392,15 +393,7 @@ def test_a_memory_hog_gets_memory_error(sandboxed):
 
 
 def _processes_named(name: str) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        try:
-            with open(f"/proc/{entry}/comm") as file:
-                if file.read().strip() == name:
-                    found.append(int(entry))
-        except (OSError, ValueError):
-            continue  # not a process, or gone meanwhile
-    return found
+    return live_processes(lambda process: (process / "comm").read_text().strip() == name)
 
 
 def test_shared_memory_cannot_get_past_the_memory_limit(sandboxed):
@@ -574,10 +567,7 @@ def test_processes_it_started_are_gone_when_its_kernel_is(sandboxed):
         done.set()
         watcher.join()
     assert seen.is_set(), "the notebook's daemon never ran"
-    deadline = time.monotonic() + 5
-    while _processes_named(name) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not _processes_named(name), "a process of the notebook outlived its kernel"
+    assert not left_after(lambda: _processes_named(name), wait=5), "a process of the notebook outlived its kernel"
 
 
 def _pid_namespace_inits() -> dict[int, int]:

@@ -27,6 +27,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.support.processes import left_after, live_processes
 from tests.support.student_env import SYSTEM_PATH
 
 MARKER = "COURSE_HUB_TEST_RUN"
@@ -163,16 +164,7 @@ class Hub:
     def marked_pids(self) -> list[int]:
         """Every live process started for this run (the hub, proxy, servers and kernels)."""
         needle = f"{MARKER}={self.run_id}".encode()
-        found = []
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit() or int(entry.name) == os.getpid():
-                continue
-            try:
-                if needle in (entry / "environ").read_bytes().split(b"\0"):
-                    found.append(int(entry.name))
-            except OSError:
-                continue
-        return found
+        return live_processes(lambda process: needle in (process / "environ").read_bytes().split(b"\0"))
 
     def stop(self, grace: float = 15) -> list[int]:
         """Stop the hub (it stops the servers and proxy), then kill any marked process left; return those."""
@@ -187,7 +179,5 @@ class Hub:
         for pid in left:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-        deadline = time.monotonic() + 10
-        while self.marked_pids() and time.monotonic() < deadline:
-            time.sleep(0.2)
+        left_after(self.marked_pids, wait=10)
         return left
