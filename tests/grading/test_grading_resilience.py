@@ -120,7 +120,7 @@ def test_without_the_warm_server_kernels_start_cold_in_the_same_sandbox(klass, m
     @contextlib.contextmanager
     def gone(workspace, enabled=True):
         autograde._build_font_cache(workspace)  # as the server did when it imported, before it went
-        yield "course-warm-kernels-nobody-listens-here"
+        yield lambda: "course-warm-kernels-nobody-listens-here"
 
     monkeypatch.setattr(autograde, "warm_kernel_server", gone)
     autograde.autograde_class(assignment, root, workers=2)

@@ -142,14 +142,15 @@ def _sqlite_path(db_url: str) -> Path | None:
 
 @contextlib.contextmanager
 def warm_kernel_server(workspace: Path, enabled: bool = True):
-    """Run the fork server for the duration of a grading run; yield its address (or None).
+    """Run the fork server for the duration of a grading run. Yield a function that waits until
+    it is ready and returns its address (or None).
 
     It starts with the kernels' own short environment (nothing of the grader's is in its memory
     for a forked kernel to find) and in a session of its own, away from the terminal's Ctrl-C.
     Importing matplotlib, it builds the font cache that sandboxed kernels may only read."""
     if not enabled or not hasattr(os, "pidfd_open"):
         _build_font_cache(workspace)  # the server builds it when it imports matplotlib
-        yield None
+        yield lambda: None
         return
     address = f"course-warm-kernels-{os.getpid()}-{secrets.token_hex(8)}"
     env = kernel_environment(str(workspace / "home"), str(_mpl_config(workspace)))
@@ -161,14 +162,18 @@ def warm_kernel_server(workspace: Path, enabled: bool = True):
             env=env,
             start_new_session=True,
         )
-    try:
+
+    def ready_address() -> str:
         assert server.stdout is not None  # stdout=PIPE
         if server.stdout.readline().strip() != b"ready":
             raise RuntimeError(
                 f"The warm kernel server did not start (see {workspace / 'kernel-server.log'}); "
                 "run with --cold to grade without it."
             )
-        yield address
+        return address
+
+    try:
+        yield ready_address
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -412,23 +417,24 @@ def usable_cores() -> int:
 def _grade_class(assignment, root, students, workers, limits, warm, sandbox, on_student_done) -> list[JobResult]:
     workspace = _fresh_workspace(assignment, root)
     workers = workers or usable_cores()
+    # Before grading: the workers import nbgrader, one of them releases the assignment (so that the
+    # class gradebook knows it and its data are in place), and the warm server imports pandas and
+    # matplotlib, all at once.
     with (
         # Two threads a worker: one grades a student on it while the other merges its last student.
         ThreadPoolExecutor(max_workers=2 * workers) as pool,
         _graders(root, workspace, workers) as graders,
-        shared_database_engines(),  # imports nbgrader (0.6 s) as the workers import theirs
+        warm_kernel_server(workspace, warm) as warm_server_address,
     ):
-        # Released (so the class gradebook knows the assignment and its data are in place) by one
-        # nbgrader worker while the warm server imports.
         releaser = graders.get()
         released = pool.submit(release, assignment, root, releaser.worker.run_checked)
         try:
-            with warm_kernel_server(workspace, warm) as warm_socket:
-                released.result()
-                graders.put(releaser)
-                snapshot = _snapshot_class_gradebook(root, workspace)
-                run = _ClassRun(assignment, root, students, workspace, limits, sandbox, warm_socket, snapshot, graders)
-                return _grade_students(run, pool, on_student_done)
+            released.result()
+            graders.put(releaser)
+            snapshot = _snapshot_class_gradebook(root, workspace)
+            warm_socket = warm_server_address()
+            run = _ClassRun(assignment, root, students, workspace, limits, sandbox, warm_socket, snapshot, graders)
+            return _grade_students(run, pool, on_student_done)
         except BaseException:  # Ctrl-C (or a bug): no student is started after it; _graders stops the rest
             pool.shutdown(wait=False, cancel_futures=True)
             raise
@@ -458,15 +464,18 @@ def _grade_students(run: _ClassRun, pool: ThreadPoolExecutor, on_student_done) -
     worker died, say) is graded once more, on a fresh worker, and is named if that fails too."""
     results: list[JobResult] = []
     first_try_of = {pool.submit(_grade_student, run, s): True for s in run.students}  # future -> first try?
-    while first_try_of:
-        future = next(as_completed(first_try_of))
-        first_try = first_try_of.pop(future)
-        result = future.result()
-        _record_job(run, result, final=not first_try)
-        if first_try and result.unmerged:
-            first_try_of[pool.submit(_grade_student, run, result.student)] = False
-            continue
-        results.append(result)
-        if on_student_done:
-            on_student_done(result)
+    # This process's nbgrader (0.6 s to import), for merging finished jobs: imported once the
+    # first students are being graded, where it delays nobody.
+    with shared_database_engines():
+        while first_try_of:
+            future = next(as_completed(first_try_of))
+            first_try = first_try_of.pop(future)
+            result = future.result()
+            _record_job(run, result, final=not first_try)
+            if first_try and result.unmerged:
+                first_try_of[pool.submit(_grade_student, run, result.student)] = False
+                continue
+            results.append(result)
+            if on_student_done:
+                on_student_done(result)
     return results
