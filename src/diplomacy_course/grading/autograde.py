@@ -39,9 +39,7 @@ from pathlib import Path
 from diplomacy_course.core import locations, nbgrader_runner
 from diplomacy_course.core.catalog import Assignment
 from diplomacy_course.core.nbgrader_worker import SCRATCH_GRADEBOOK_ENV, NbgraderWorker, shared_database_engines
-from diplomacy_course.core.release import release
 from diplomacy_course.grading import kernel_launcher, warm_kernels
-from diplomacy_course.grading.kernel_client import QuickKernelManager
 from diplomacy_course.grading.kernel_deaths import kernel_died_in
 from diplomacy_course.grading.sandbox import probe
 from diplomacy_course.grading.sandbox.kernel import Limits, kernel_environment
@@ -285,11 +283,17 @@ class _ClassRun:
 # Once its last cell has answered, a grading kernel has nothing left to say: stop it at once
 # rather than ask it to shut down and poll until it has.
 KERNEL_SHUTDOWN = "immediate"
-_KERNEL_SETTINGS = (
-    f"--Execute.kernel_name={KERNEL_NAME}",
-    f"--Execute.shutdown_kernel={KERNEL_SHUTDOWN}",
-    f"--Execute.kernel_manager_class={QuickKernelManager.__module__}.{QuickKernelManager.__qualname__}",
-)
+
+
+def _kernel_settings() -> tuple[str, ...]:
+    # Imported here, while grading: jupyter_client (45 ms) would otherwise delay the workers' start.
+    from diplomacy_course.grading.kernel_client import QuickKernelManager
+
+    return (
+        f"--Execute.kernel_name={KERNEL_NAME}",
+        f"--Execute.shutdown_kernel={KERNEL_SHUTDOWN}",
+        f"--Execute.kernel_manager_class={QuickKernelManager.__module__}.{QuickKernelManager.__qualname__}",
+    )
 
 
 def _grade_student(run: _ClassRun, student: str) -> JobResult:
@@ -313,7 +317,7 @@ def _grade_student(run: _ClassRun, student: str) -> JobResult:
 
 
 def _run_nbgrader_autograde(worker: NbgraderWorker, run: _ClassRun, student: str, job_db: str) -> JobResult:
-    args = ["autograde", run.assignment.id, "--force", f"--CourseDirectory.student_id={student}", *_KERNEL_SETTINGS]
+    args = ["autograde", run.assignment.id, "--force", f"--CourseDirectory.student_id={student}", *_kernel_settings()]
     try:
         _, log = worker.run(args, db_url=job_db, extra_env=run.job_environment(job_db))
     except (OSError, subprocess.SubprocessError) as error:  # nbgrader died or could not run: graded again
@@ -426,6 +430,8 @@ def _grade_class(assignment, root, students, workers, limits, warm, sandbox, on_
         _graders(root, workspace, workers) as graders,
         warm_kernel_server(workspace, warm) as warm_server_address,
     ):
+        from diplomacy_course.core.release import release  # nbformat (70 ms), as the workers import theirs
+
         releaser = graders.get()
         released = pool.submit(release, assignment, root, releaser.worker.run_checked)
         try:
