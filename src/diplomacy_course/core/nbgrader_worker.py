@@ -357,8 +357,8 @@ def serve(clones: list[list[int]]) -> None:
 
 def _first_uses() -> None:
     """What the first ``nbgrader autograde`` in a process loads or compiles once and every later one
-    reuses (about 0.3 s of CPU): done before the clones are forked, so that none pays it again.
-    Nothing here reads the course or a notebook."""
+    reuses (about 0.2 s of CPU in each worker): done before the clones are forked, so that it is
+    paid once for all of them. Nothing here reads the course or a notebook."""
     import IPython  # noqa: F401  (the import is the point: the kernel client's and preprocessors')
     import jsonschema
     import nbformat
