@@ -7,6 +7,7 @@ import socket
 import pytest
 
 from diplomacy_course.grading import kernel_launcher, warm_kernels
+from diplomacy_course.grading.sandbox import kernel as sandbox_kernel
 from tests.support.kernels import KernelLab
 
 # Objects a warm kernel inherits frozen from the fork server (a cold one has none): pandas,
@@ -118,3 +119,20 @@ def test_a_request_the_server_cannot_read_is_refused_and_the_next_kernel_still_s
 def _answer(client: socket.socket) -> dict:
     client.settimeout(warm_kernels.REQUEST_SECONDS + 10)
     return kernel_launcher.unpack(kernel_launcher.receive_all(client))
+
+
+READ_DESCRIPTOR_TABLE_SIZE = "print(next(line.split()[1] for line in open('/proc/self/status') if 'FDSize' in line))"
+
+
+def test_a_kernel_starts_with_room_for_its_descriptors(tmp_path):
+    """A process with threads that outgrows its table of file descriptors waits for an RCU grace
+    period (milliseconds, every thread stalled); a fork inherits a table sized to its parent's
+    highest descriptor. A grading kernel's is grown while it still has one thread. (Unsandboxed
+    here only so that the kernel may read its own /proc status; both go the same way.)"""
+    lab = KernelLab(tmp_path, "warm", sandbox=False).setup()
+    try:
+        outcome = lab.run(READ_DESCRIPTOR_TABLE_SIZE)
+    finally:
+        lab.close()
+    assert outcome.error is None, outcome
+    assert int(outcome.stdout) >= sandbox_kernel.DESCRIPTOR_ROOM

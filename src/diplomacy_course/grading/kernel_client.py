@@ -7,12 +7,16 @@
   reads only the replies to its own requests, so a late status message changes nothing.
 - The client connects before the kernel has bound its ports; ZeroMQ then tries again every 100 ms
   by default. Here every 5 ms, so the first request goes out as soon as the kernel listens.
-- After stopping a kernel, jupyter_client checks every 100 ms whether its process has ended; here
-  every 5 ms.
+- After stopping a kernel, jupyter_client checks every 100 ms whether its process has ended. Here
+  the process's pidfd wakes the wait as it ends (a 5 ms poll remains where Linux has no pidfd):
+  even a 5 ms poll left a grading core idle for half that, on average, per notebook.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import os
 import time
 from queue import Empty
 
@@ -75,4 +79,26 @@ class QuickKernelManager(AsyncKernelManager):
     client_factory = Type(QuickReadyKernelClient, klass=AsyncKernelClient).tag(config=True)
 
     async def _async_wait(self, pollinterval: float = 0.1) -> None:
-        await super()._async_wait(pollinterval=min(pollinterval, POLL_SECONDS))
+        process = getattr(self.provisioner, "process", None)
+        if process is not None and process.returncode is None and hasattr(os, "pidfd_open"):
+            with contextlib.suppress(OSError):  # no pidfd for it after all: polled below
+                await _ended(process.pid)
+        await super()._async_wait(pollinterval=min(pollinterval, POLL_SECONDS))  # reaps it
+
+
+async def _ended(pid: int) -> None:
+    """Until the (not yet reaped) child process ``pid`` has ended."""
+    handle = os.pidfd_open(pid)
+    loop = asyncio.get_running_loop()
+    ended = loop.create_future()
+
+    def wake() -> None:
+        if not ended.done():
+            ended.set_result(None)
+
+    loop.add_reader(handle, wake)
+    try:
+        await ended
+    finally:
+        loop.remove_reader(handle)
+        os.close(handle)

@@ -275,6 +275,7 @@ def _become_kernel(
 ) -> None:
     try:
         _redirect_and_close_inherited(output, keep=ready)
+        _make_room_for_descriptors()
         signal.signal(signal.SIGINT, signal.default_int_handler)  # interrupts are for the kernel
         linux.prctl(linux.PR_SET_PDEATHSIG, signal.SIGKILL)
         if request.sandbox:
@@ -293,6 +294,22 @@ def _become_kernel(
         run_kernel()
     finally:
         os._exit(0)
+
+
+# Descriptors a kernel may hold before its table must grow: a warm kernel holds about 60 once
+# started (ZeroMQ's sockets, its threads' pipes), and a notebook opens files on top of that.
+DESCRIPTOR_ROOM = 256
+
+
+def _make_room_for_descriptors() -> None:
+    """Grow this process's table of file descriptors now, while it has one thread. A fork's table
+    is only as large as its parent's highest descriptor (64 here); when a process with threads
+    outgrows it, Linux waits for an RCU grace period before the new descriptor is handed out,
+    and the thread holding Python's lock stalls all the others: 5-15 ms of a grading core doing
+    nothing, once a notebook. A table never shrinks, so one descriptor placed high and closed at
+    once is enough."""
+    os.dup2(2, DESCRIPTOR_ROOM - 1, inheritable=False)
+    os.close(DESCRIPTOR_ROOM - 1)
 
 
 def confine(request: KernelRequest, scratch: str, kernel_uid: int) -> None:
