@@ -117,3 +117,34 @@ def test_only_a_gradebook_named_as_a_throwaway_copy_is_written_without_waiting_f
             assert engine is nbgrader.api.create_engine(url), "the engine was not lent again"
             with engine.connect() as connection:
                 assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == synchronous, url
+
+
+def test_a_job_copys_tables_are_looked_for_once_a_job(tmp_path, monkeypatch):
+    """nbgrader looks for all its tables each time it opens a gradebook, nine times a notebook.
+    A job's throwaway copy is replaced only between jobs; any other SQLite file may be replaced
+    at any time, and is looked at every time."""
+    import nbgrader.api
+    from sqlalchemy import MetaData
+
+    looked_at = []
+
+    def counted_create_all(bind, tables=None, checkfirst=True):
+        looked_at.append(bind.url.database)
+        MetaData.create_all(nbgrader.api.Base.metadata, bind=bind, tables=tables, checkfirst=checkfirst)
+
+    copy, other = (tmp_path / name for name in ("job-0a.db", "gradebook.db"))
+    monkeypatch.setenv(SCRATCH_GRADEBOOK_ENV, f"sqlite:///{copy}")
+    nbgrader.api.Base.metadata.create_all = counted_create_all  # wrapped, then removed, by the engines
+    try:
+        with shared_database_engines() as engines:
+            for job in range(2):
+                engines.new_job()
+                copy.unlink(missing_ok=True)  # the next job's copy: a new file, with no tables yet
+                for _ in range(3):
+                    for path in (copy, other):
+                        with Gradebook(f"sqlite:///{path}") as gradebook:
+                            gradebook.update_or_create_student(f"student-{job}")
+    finally:
+        vars(nbgrader.api.Base.metadata).pop("create_all", None)
+    assert looked_at.count(str(copy)) == 2, "once for each job"
+    assert looked_at.count(str(other)) == 6, "every time"

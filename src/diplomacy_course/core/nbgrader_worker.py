@@ -259,7 +259,8 @@ def shared_database_engines():
 
     - On SQLite, Gradebook.close still closes the file, so that one replaced in between (a job's
       fresh copy) is opened afresh. The gradebook named in ``COURSE_SCRATCH_GRADEBOOK`` is
-      written without an fsync per commit.
+      written without an fsync per commit, and its tables are looked for once per job (until
+      ``new_job``): a job's copy is replaced only between jobs.
     - On a server (PostgreSQL), Gradebook.close leaves the connections open for the next
       Gradebook: each new one is a login and a new process on the server (with 20 students, 205
       connections against 5). Once nbgrader's tables have been found there, a Gradebook no
@@ -271,7 +272,7 @@ def shared_database_engines():
     nbgrader.api.create_engine = engines.lend
     tables.create_all = engines.create_tables_once(tables.create_all)
     try:
-        yield
+        yield engines
     finally:
         nbgrader.api.create_engine = engines.create_engine
         del tables.create_all  # the method of its class again
@@ -284,7 +285,8 @@ class _SharedEngines:
     def __init__(self, create_engine):
         self.create_engine = create_engine
         self._engines: dict[tuple, Engine] = {}
-        self._with_tables: set[Engine] = set()  # server engines whose tables are known to be there
+        self._with_tables: set[Engine] = set()  # engines whose tables are known to be there
+        self._job_copies: set[Engine] = set()  # engines of the throwaway SQLite copies
         self._lock = threading.Lock()
 
     def lend(self, url, **options):
@@ -298,22 +300,29 @@ class _SharedEngines:
                     self._engines[key] = engine = self.create_engine(url, **options)
                     if url == os.environ.get(SCRATCH_GRADEBOOK_ENV):
                         sqlalchemy.event.listen(engine, "connect", _without_waiting_for_the_disk)
+                        self._job_copies.add(engine)
                 else:  # a pooled connection is tested before each use: the server may have restarted
                     self._engines[key] = engine = self.create_engine(url, **{"pool_pre_ping": True, **options})
                     engine.dispose = _keep_connections
             return self._engines[key]
 
     def create_tables_once(self, create_all):
-        """nbgrader's ``Base.metadata.create_all``, which looks for a server's tables only once."""
+        """nbgrader's ``Base.metadata.create_all``, which looks for a server's tables only once,
+        and for a job copy's once per job."""
 
         def create_all_once(bind, tables=None, checkfirst=True):
             if bind in self._with_tables and tables is None and checkfirst:
                 return
             create_all(bind=bind, tables=tables, checkfirst=checkfirst)
-            if bind.dialect.name != "sqlite":  # a file may be replaced meanwhile; a server's tables stay
+            # Any other file may be replaced meanwhile; a server's tables stay.
+            if bind.dialect.name != "sqlite" or bind in self._job_copies:
                 self._with_tables.add(bind)
 
         return create_all_once
+
+    def new_job(self) -> None:
+        """The job copies are about to be replaced: look for their tables again."""
+        self._with_tables -= self._job_copies
 
     def dispose(self) -> None:
         for engine in self._engines.values():
@@ -339,7 +348,7 @@ def serve(clones: list[list[int]]) -> None:
     nbgrader_main.skip_unused_slow_imports()
     import nbgrader.apps.nbgraderapp  # noqa: F401  (the import this process exists to pay once)
 
-    with shared_database_engines():  # for the life of the process
+    with shared_database_engines() as engines:  # for the life of the process
         _first_uses()
         # The imports are here for good: keep the collector from scanning them again (a full
         # collection of this heap is about 90 ms, and comes every few students).
@@ -347,6 +356,7 @@ def serve(clones: list[list[int]]) -> None:
         answers = _fork_clones(clones, answers)
         for line in sys.stdin:
             request = json.loads(line)
+            engines.new_job()
             answers.write(json.dumps(_run_in_process(request["args"], request["env"])) + "\n")
             answers.flush()
     # Every command has closed its gradebooks and kernels; what is left is the interpreter's own
