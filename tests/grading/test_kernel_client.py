@@ -4,6 +4,7 @@ import asyncio
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from diplomacy_course.grading.kernel_client import POLL_SECONDS, QuickKernelManager
 
@@ -29,7 +30,9 @@ def test_the_wait_for_a_kernels_end_is_woken_by_the_end_not_by_polling():
     manager = QuickKernelManager()
     manager.provisioner = _Provisioner(process)
     started = time.monotonic()
-    asyncio.run(manager._async_wait())
+    # In a thread of its own: an earlier test may have left an event loop running in this one.
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, manager._async_wait()).result()
     waited = time.monotonic() - started
     assert process.returncode == 0  # ended and reaped
     # Polled every POLL_SECONDS, 0.3 s would take some 60 polls; woken by its end, one.
