@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import json
 import os
 import queue
@@ -285,6 +286,7 @@ class _ClassRun:
 KERNEL_SHUTDOWN = "immediate"
 
 
+@functools.cache  # the same for every student
 def _kernel_settings() -> tuple[str, ...]:
     # Imported here, while grading: jupyter_client (45 ms) would otherwise delay the workers' start.
     from diplomacy_course.grading.kernel_client import QuickKernelManager
