@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import socket
+import subprocess
+import sys
 
 import pytest
 
@@ -136,3 +139,24 @@ def test_a_kernel_starts_with_room_for_its_descriptors(tmp_path):
         lab.close()
     assert outcome.error is None, outcome
     assert int(outcome.stdout) >= sandbox_kernel.DESCRIPTOR_ROOM
+
+
+SERVERS_MODULES = (
+    "import json, sys\n"
+    "from diplomacy_course.grading import warm_kernels\n"
+    "warm_kernels.warm_up()\n"
+    "print(json.dumps(sorted(sys.modules)))\n"
+)
+
+
+@pytest.mark.parametrize("sandbox", [True, False])
+def test_a_warm_kernel_imports_nothing_for_itself_as_it_starts(tmp_path, sandbox):
+    # Each module a kernel imports after the fork costs every notebook its search and load.
+    lab = KernelLab(tmp_path, "warm", sandbox=sandbox).setup()
+    try:
+        outcome = lab.run("import json, sys; print(json.dumps(sorted(sys.modules)))")
+    finally:
+        lab.close()
+    assert outcome.error is None, outcome
+    server = subprocess.run([sys.executable, "-c", SERVERS_MODULES], capture_output=True, text=True, check=True)
+    assert set(json.loads(outcome.stdout)) - set(json.loads(server.stdout)) == set()

@@ -65,6 +65,13 @@ WARM_MODULES = (
     "tornado.ioloop",
     "pyseccomp",
     "diplomacy_course.grading.kernel_streams",
+    "diplomacy_course.grading.kernel_app",
+    "diplomacy_course.grading.sandbox.syscalls",
+    # What a kernel still imported for itself as it started (tests/grading/test_kernel_app.py).
+    "IPython.core.logger",
+    "runpy",
+    "faulthandler",
+    "encodings.utf_16_be",
 )
 
 
@@ -151,6 +158,8 @@ def server_command(address: str) -> list[str]:
 def serve(address: str) -> None:
     """Accept kernel requests until terminated; fork one supervised kernel per request."""
     warm_up()
+    from diplomacy_course.grading.kernel_app import GradingKernelApp
+
     keep_freed_memory()
     # What every kernel inherits is never garbage: no kernel's collector scans it (or writes to
     # its pages, which the fork shares until written to). Python's advice for fork servers.
@@ -171,9 +180,11 @@ def serve(address: str) -> None:
             except (OSError, ValueError, KeyError, TypeError) as error:  # not our launcher's: go on serving
                 _reply_on(connection)({"error": f"unreadable kernel request ({error})"})
                 continue
+            argv = _warm_kernel_argv(request.kernel_argv())
+            GradingKernelApp.read_once(argv)  # here, so that only the first kernel pays for it
             if os.fork() == 0:
                 server.close()
-                status = supervise(request, _reply_on(connection), partial(_run_warm_kernel, request.kernel_argv()))
+                status = supervise(request, _reply_on(connection), partial(_run_warm_kernel, argv))
                 os._exit(status)
 
 
@@ -192,16 +203,19 @@ def _reply_on(connection: socket.socket):
     return reply
 
 
-def _run_warm_kernel(argv: list[str]) -> None:
-    from ipykernel.kernelapp import IPKernelApp
-
+def _warm_kernel_argv(argv: list[str]) -> list[str]:
     from diplomacy_course.grading import kernel_streams
 
-    draw_figures_once()
     # Only warm kernels: a cold one runs a fresh interpreter, which cannot import the course.
-    argv = [*argv, kernel_streams.kernel_option()]
+    return [*argv, kernel_streams.kernel_option()]
+
+
+def _run_warm_kernel(argv: list[str]) -> None:
+    from diplomacy_course.grading.kernel_app import GradingKernelApp
+
+    draw_figures_once()
     sys.argv = ["ipykernel", *argv]
-    IPKernelApp.launch_instance(argv=argv)
+    GradingKernelApp.launch_instance(argv=argv)
 
 
 def draw_figures_once() -> None:
