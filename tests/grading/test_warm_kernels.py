@@ -160,3 +160,21 @@ def test_a_warm_kernel_imports_nothing_for_itself_as_it_starts(tmp_path, sandbox
     assert outcome.error is None, outcome
     server = subprocess.run([sys.executable, "-c", SERVERS_MODULES], capture_output=True, text=True, check=True)
     assert set(json.loads(outcome.stdout)) - set(json.loads(server.stdout)) == set()
+
+
+FRONT_END_MODULES = (
+    "import sys\n"
+    "print(*(name in sys.modules for name in ('debugpy', 'jedi')))\n"
+    "import debugpy, jedi  # a notebook may still use them\n"
+    "print('imported')\n"
+)
+
+
+def test_a_warm_kernel_starts_without_what_only_a_front_end_uses_which_a_notebook_may_still_import(tmp_path):
+    lab = KernelLab(tmp_path, "warm", sandbox=False).setup()
+    try:
+        outcome = lab.run(FRONT_END_MODULES)
+    finally:
+        lab.close()
+    assert outcome.error is None, outcome
+    assert outcome.stdout.split() == ["False", "False", "imported"], outcome.stdout
