@@ -65,7 +65,7 @@ WARM_MODULES = (
     "diplomacy_course.grading.kernel_streams",
     "diplomacy_course.grading.kernel_app",
     "diplomacy_course.grading.sandbox.syscalls",
-    # What a kernel still imported for itself as it started (tests/grading/test_kernel_app.py).
+    # What a kernel still imported for itself as it started (tests/grading/test_warm_kernels.py).
     "IPython.core.logger",
     "runpy",
     "faulthandler",
