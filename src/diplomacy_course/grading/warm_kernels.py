@@ -149,6 +149,16 @@ def _first_uses() -> None:
     axes.set(title="t", xlabel="x", ylabel="y")
     figure.tight_layout()
     print_figure(figure, "png", bbox_inches="tight")
+    _shell_colours()
+
+
+def _shell_colours() -> None:
+    """The shell's colour theme, which IPython (9.19 on) reads from a JSON file when first asked."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.PyColorize import theme_table
+
+    with contextlib.suppress(LookupError):  # a theme IPython no longer has: each kernel then says so
+        theme_table[InteractiveShell.class_traits()["colors"].default_value]
 
 
 # mallopt's parameters (glibc's malloc.h), and the values that glibc's own adjustment of the first
