@@ -11,7 +11,7 @@ import pytest
 
 from diplomacy_course.grading import kernel_launcher, warm_kernels
 from diplomacy_course.grading.sandbox import kernel as sandbox_kernel
-from tests.support.kernels import KernelLab
+from tests.support.kernels import KernelLab, run_in_new_lab
 
 # Objects a warm kernel inherits frozen from the fork server (a cold one has none): pandas,
 # matplotlib and IPython alone are far more.
@@ -29,11 +29,7 @@ fig.canvas.mpl_connect("draw_event", lambda event: print("DRAWN"))
 def test_a_figure_is_drawn_once_less_than_in_jupyter_and_still_shown(tmp_path, mode, draws):
     """The inline PNG takes two draws (one without rendering, to measure the figure's tight box).
     Jupyter's own kernel, the control, renders it once more before: pyplot's hook after a cell."""
-    lab = KernelLab(tmp_path, mode).setup()
-    try:
-        outcome = lab.run(FIGURE_THAT_COUNTS_ITS_DRAWS)
-    finally:
-        lab.close()
+    outcome = run_in_new_lab(tmp_path, FIGURE_THAT_COUNTS_ITS_DRAWS, mode)
     assert outcome.error is None, outcome
     assert "image/png" in outcome.shown
     assert outcome.stdout.count("DRAWN") == draws, outcome.stdout
@@ -71,11 +67,7 @@ def test_a_cells_last_output_is_that_cells_though_the_kernel_does_not_pause_befo
 def test_a_warm_kernel_leaves_what_it_inherited_to_the_fork_server(tmp_path):
     """The fork server freezes its heap before forking: a kernel's garbage collector then never
     scans (and so never writes to, copying its pages) the modules every kernel shares."""
-    lab = KernelLab(tmp_path, "warm").setup()
-    try:
-        outcome = lab.run("import gc; print(gc.get_freeze_count())")
-    finally:
-        lab.close()
+    outcome = run_in_new_lab(tmp_path, "import gc; print(gc.get_freeze_count())")
     assert outcome.error is None, outcome
     assert int(outcome.stdout) > FROZEN_BY_THE_SERVER
 
@@ -132,11 +124,7 @@ def test_a_kernel_starts_with_room_for_its_descriptors(tmp_path):
     period (milliseconds, every thread stalled); a fork inherits a table sized to its parent's
     highest descriptor. A grading kernel's is grown while it still has one thread. (Unsandboxed
     here only so that the kernel may read its own /proc status; both go the same way.)"""
-    lab = KernelLab(tmp_path, "warm", sandbox=False).setup()
-    try:
-        outcome = lab.run(READ_DESCRIPTOR_TABLE_SIZE)
-    finally:
-        lab.close()
+    outcome = run_in_new_lab(tmp_path, READ_DESCRIPTOR_TABLE_SIZE, "warm", sandbox=False)
     assert outcome.error is None, outcome
     assert int(outcome.stdout) >= sandbox_kernel.DESCRIPTOR_ROOM
 
@@ -152,11 +140,9 @@ SERVERS_MODULES = (
 @pytest.mark.parametrize("sandbox", [True, False])
 def test_a_warm_kernel_imports_nothing_for_itself_as_it_starts(tmp_path, sandbox):
     # Each module a kernel imports after the fork costs every notebook its search and load.
-    lab = KernelLab(tmp_path, "warm", sandbox=sandbox).setup()
-    try:
-        outcome = lab.run("import json, sys; print(json.dumps(sorted(sys.modules)))")
-    finally:
-        lab.close()
+    outcome = run_in_new_lab(
+        tmp_path, "import json, sys; print(json.dumps(sorted(sys.modules)))", "warm", sandbox=sandbox
+    )
     assert outcome.error is None, outcome
     server = subprocess.run([sys.executable, "-c", SERVERS_MODULES], capture_output=True, text=True, check=True)
     assert set(json.loads(outcome.stdout)) - set(json.loads(server.stdout)) == set()
@@ -171,10 +157,6 @@ FRONT_END_MODULES = (
 
 
 def test_a_warm_kernel_starts_without_what_only_a_front_end_uses_which_a_notebook_may_still_import(tmp_path):
-    lab = KernelLab(tmp_path, "warm", sandbox=False).setup()
-    try:
-        outcome = lab.run(FRONT_END_MODULES)
-    finally:
-        lab.close()
+    outcome = run_in_new_lab(tmp_path, FRONT_END_MODULES, "warm", sandbox=False)
     assert outcome.error is None, outcome
     assert outcome.stdout.split() == ["False", "False", "imported"], outcome.stdout

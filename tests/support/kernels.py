@@ -209,3 +209,12 @@ def _execute(client, code: str, timeout: float) -> Outcome:
             shown.extend(content["data"])
         elif kind == "status" and content["execution_state"] == "idle":
             return Outcome("".join(stdout), error, shown=shown)
+
+
+def run_in_new_lab(base: Path, code: str, mode: str = "warm", **options) -> Outcome:
+    """Set up a lab in ``base``, run ``code`` in one fresh kernel, and close the lab again."""
+    lab = KernelLab(base, mode, **options).setup()
+    try:
+        return lab.run(code)
+    finally:
+        lab.close()

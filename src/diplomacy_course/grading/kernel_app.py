@@ -16,8 +16,7 @@ from typing import ClassVar
 from ipykernel.kernelapp import IPKernelApp
 from traitlets.config import Config
 
-CONNECTION_FILE_FLAG = "-f"  # as the kernelspec gives it: ["-f", "{connection_file}"], the alias of:
-CONNECTION_FILE_OPTION = ("IPKernelApp", "connection_file")
+CONNECTION_FILE_FLAG = "-f"  # as the kernelspec gives it: ["-f", "{connection_file}"]
 
 
 def split_connection_file(argv: list[str]) -> tuple[str | None, tuple[str, ...]]:
@@ -58,7 +57,6 @@ class GradingKernelApp(IPKernelApp):
         config, extra_args = self._read[options]
         self.argv = argv
         self.cli_config = deepcopy(config)
-        section, name = CONNECTION_FILE_OPTION
-        self.cli_config[section][name] = connection_file
+        self.cli_config.IPKernelApp.connection_file = connection_file  # what the -f alias sets
         self.update_config(self.cli_config)
         self.extra_args = list(extra_args)

@@ -64,8 +64,8 @@ WARM_MODULES = (
     "pyseccomp",
     "diplomacy_course.grading.kernel_streams",
     "diplomacy_course.grading.kernel_app",
-    "diplomacy_course.grading.sandbox.syscalls",
     # What a kernel still imported for itself as it started (tests/grading/test_warm_kernels.py).
+    "diplomacy_course.grading.sandbox.syscalls",
     "IPython.core.logger",
     "runpy",
     "faulthandler",
